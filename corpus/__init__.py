@@ -1,0 +1,1 @@
+"""Documents in, a versioned Parquet dataset out: ingestion, build, check and publishing."""

@@ -1,0 +1,111 @@
+"""`python -m corpus.build [--check]`: documents and gold labels in, the versioned dataset out.
+
+The build writes into a temporary folder beside the target and swaps it in at
+the end, so a failed or interrupted build leaves the previous dataset intact.
+`--check` rebuilds elsewhere and compares, failing when the committed dataset
+is stale or when its content changed without a version bump.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from labels.cli import UserError, run
+from labels.problems import InvalidLabels, Problem
+from labels.validate import gold_for
+from corpus import card
+from corpus.documents import iter_documents
+from corpus.fingerprint import Fingerprint
+from corpus.parquet_sink import ParquetSink
+from corpus.rows import rows_for
+from corpus.sources import DEFAULT, Sources
+from corpus.summary import Summary
+
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def check_version(sources: Sources) -> str:
+    """The declared version, which must be semver and have a changelog entry."""
+    version = sources.version()
+    if not _SEMVER.match(version):
+        raise UserError(f"{sources.version_file}: version {version!r} is not semver (MAJOR.MINOR.PATCH)")
+    changelog = sources.changelog.read_text(encoding="utf-8") if sources.changelog.exists() else ""
+    if not re.search(rf"^## \[?{re.escape(version)}\]?", changelog, re.MULTILINE):
+        raise UserError(f"{sources.changelog}: no entry '## [{version}]' for the dataset version")
+    return version
+
+
+def write_dataset(sources: Sources, out: Path) -> Summary:
+    """Stream every document through validation and row building into out/ (which must be new)."""
+    summary = Summary(version=check_version(sources))
+    fingerprint = Fingerprint()
+    sink = ParquetSink(out)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for doc in iter_documents(sources):
+        seen.add(doc.doc_id)
+        try:
+            gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id)
+        except InvalidLabels as err:
+            problems += err.problems
+            continue
+        if problems:
+            continue  # keep validating the rest, but write nothing more
+        split = doc.entry.split
+        for config, rows in rows_for(doc, gold).items():
+            for row in rows:
+                sink.add(config, split, row)
+                fingerprint.update(config, split, row)
+                summary.observe(config, split, row)
+    orphans = {p.stem for p in sources.gold_dir.glob("*.json")} - seen
+    problems += [Problem(str(sources.gold_dir / f"{d}.json"), d, "doc_id", "no such document in the corpus manifest")
+                 for d in sorted(orphans)]
+    if problems:
+        raise InvalidLabels(problems)
+    if not summary.documents:
+        raise UserError(f"{sources.manifest}: the corpus has no documents; add some with python -m corpus.add")
+    summary.fingerprint = fingerprint.hexdigest()
+    sink.close({"version": summary.version, "fingerprint": summary.fingerprint}, set(summary.documents))
+    (out / "README.md").write_text(card.render(summary, sources), encoding="utf-8")
+    return summary
+
+
+def build(sources: Sources = DEFAULT, out: Path | None = None) -> Summary:
+    """Build into a temporary sibling of out, then swap it in; on any failure out is untouched."""
+    out = out or sources.dataset_dir
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        summary = write_dataset(sources, tmp)
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+        return summary
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from corpus import check
+
+    parser = argparse.ArgumentParser(prog="python -m corpus.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="rebuild in a temporary folder and fail if the committed dataset differs")
+    parser.add_argument("--out", type=Path, help=f"output folder (default: {DEFAULT.dataset_dir.name}/)")
+    args = parser.parse_args(argv)
+    target = args.out or DEFAULT.dataset_dir
+    if args.check:
+        return check.main_check(DEFAULT, target)
+    summary = build(DEFAULT, target)
+    print(card.one_line(summary, target))
+    return 0
+
+
+if __name__ == "__main__":
+    run(main)

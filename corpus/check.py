@@ -1,0 +1,67 @@
+"""Compare a committed dataset folder with a fresh build of the sources."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from labels.cli import CheckFailed
+from corpus.parquet_sink import read_metadata
+from corpus.sources import Sources
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def differences(committed: Path, fresh: Path) -> list[str]:
+    """Human-readable differences, per file; empty when the folders hold the same dataset."""
+    out: list[str] = []
+    old, new = _files(committed), _files(fresh)
+    for name in sorted(new - old):
+        out.append(f"{name}: missing from {committed}")
+    for name in sorted(old - new):
+        out.append(f"{name}: not produced by the sources (stale file)")
+    for name in sorted(old & new):
+        a, b = committed / name, fresh / name
+        if name.endswith(".parquet"):
+            ta, tb = pq.read_table(a), pq.read_table(b)
+            config = name.split("/")[1]
+            if ta.schema != tb.schema:
+                out.append(f"{name}: config {config}: schema differs")
+                continue
+            ra, rb = ta.to_pylist(), tb.to_pylist()
+            changed = sum(1 for x, y in zip(ra, rb) if x != y) + abs(len(ra) - len(rb))
+            if changed:
+                out.append(f"{name}: config {config}: {changed} of {max(len(ra), len(rb))} rows differ")
+            elif read_metadata(a) != read_metadata(b):
+                out.append(f"{name}: config {config}: version or fingerprint metadata differs")
+        elif a.read_bytes() != b.read_bytes():
+            out.append(f"{name}: differs from a fresh build")
+    return out
+
+
+def main_check(sources: Sources, target: Path) -> int:
+    from corpus.build import write_dataset
+
+    with tempfile.TemporaryDirectory(prefix="dataset-check-") as tmp:
+        fresh = Path(tmp) / "dataset"
+        summary = write_dataset(sources, fresh)
+        problems = differences(target, fresh)
+        committed_meta = _meta(target)
+        if committed_meta and committed_meta.get("fingerprint") != summary.fingerprint \
+                and committed_meta.get("version") == summary.version:
+            problems.insert(0, f"content changed (fingerprint {committed_meta.get('fingerprint')} -> "
+                               f"{summary.fingerprint}) but the version is still {summary.version}: "
+                               f"bump {sources.version_file.name} and add a CHANGELOG.md entry")
+    if problems:
+        raise CheckFailed(f"{target} is not a fresh build of the sources (run python -m corpus.build):\n  "
+                          + "\n  ".join(problems))
+    print(f"ok: {target} equals a fresh build (version {summary.version}, fingerprint {summary.fingerprint})")
+    return 0
+
+
+def _meta(root: Path) -> dict[str, str]:
+    files = sorted(root.glob("data/documents/*.parquet")) if root.exists() else []
+    return read_metadata(files[0]) if files else {}

@@ -1,0 +1,76 @@
+"""The manifest: one JSON line per document with its provenance and split."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from labels.cli import UserError
+from corpus.splits import SPLITS
+
+
+@dataclass(frozen=True)
+class Entry:
+    doc_id: str
+    source_file: str
+    source_sha256: str
+    publisher: str | None
+    url: str | None
+    language: str
+    license: str
+    split: str
+
+    @property
+    def raw_name(self) -> str:
+        """The stored copy of the page, as given, byte for byte."""
+        return f"{self.doc_id}.txt"
+
+
+_FIELDS = [f.name for f in fields(Entry)]
+_REQUIRED = {"doc_id", "source_file", "source_sha256", "language", "license", "split"}
+
+
+def read(path: Path) -> list[Entry]:
+    """All entries; a malformed line is a UserError naming the file, line and field."""
+    if not path.exists():
+        return []
+    entries: list[Entry] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        where = f"{path}: line {number}"
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise UserError(f"{where}: not valid JSON ({err.msg})") from None
+        if not isinstance(obj, dict):
+            raise UserError(f"{where}: expected a JSON object")
+        for name in _FIELDS:
+            value = obj.get(name)
+            if name in _REQUIRED and not isinstance(value, str):
+                raise UserError(f"{where}: {name}: missing or not a string")
+            if value is not None and not isinstance(value, str):
+                raise UserError(f"{where}: {name}: expected a string or null")
+        unknown = sorted(set(obj) - set(_FIELDS))
+        if unknown:
+            raise UserError(f"{where}: {unknown[0]}: unknown field")
+        if obj["split"] not in SPLITS:
+            raise UserError(f"{where}: split: {obj['split']!r} is not one of {', '.join(SPLITS)}")
+        entries.append(Entry(**{name: obj.get(name) for name in _FIELDS}))
+    ids = [e.doc_id for e in entries]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise UserError(f"{path}: doc_id {dup} appears twice")
+    return entries
+
+
+def write(path: Path, entries: list[Entry]) -> None:
+    """Write sorted by doc_id, atomically: a crash never leaves half a manifest."""
+    lines = [json.dumps(asdict(e), ensure_ascii=False, sort_keys=False) for e in sorted(entries, key=lambda e: e.doc_id)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("".join(line + "\n" for line in lines))
+    os.replace(tmp, path)

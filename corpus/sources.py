@@ -1,0 +1,39 @@
+"""Where the sources of a build live; one object so tests and benchmarks can point elsewhere."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The inputs of a build (documents, manifest, gold labels, version) and its output folder."""
+
+    raw_dir: Path
+    gold_dir: Path
+    version_file: Path
+    changelog: Path
+    dataset_dir: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.raw_dir / "manifest.jsonl"
+
+    @classmethod
+    def at(cls, root: Path) -> "Sources":
+        """The standard layout below a project root."""
+        return cls(
+            raw_dir=root / "corpus" / "raw",
+            gold_dir=root / "labels" / "gold",
+            version_file=root / "corpus" / "VERSION",
+            changelog=root / "CHANGELOG.md",
+            dataset_dir=root / "dataset",
+        )
+
+    def version(self) -> str:
+        return self.version_file.read_text(encoding="utf-8").strip()
+
+
+DEFAULT = Sources.at(ROOT)

@@ -1,0 +1,44 @@
+"""What a build saw: row counts, label counts and an example row per config, gathered while streaming."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from labels import scheme
+
+
+@dataclass
+class Summary:
+    version: str = ""
+    fingerprint: str = ""
+    rows: Counter = field(default_factory=Counter)          # (config, split) -> rows
+    documents: Counter = field(default_factory=Counter)     # split -> documents
+    roles: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    conll_types: Counter = field(default_factory=Counter)
+    stance: Counter = field(default_factory=Counter)        # (level, label) -> instances
+    origins: Counter = field(default_factory=Counter)       # (level, origin) -> instances
+    examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    publishers: Counter = field(default_factory=Counter)    # (publisher, license) -> documents
+
+    def observe(self, config: str, split: str, row: dict[str, Any]) -> None:
+        self.rows[(config, split)] += 1
+        self.examples.setdefault(config, row)
+        if config == "documents":
+            self.documents[split] += 1
+            self.publishers[(row["publisher"] or "unknown", row["license"])] += 1
+        elif config == "boilerplate":
+            self.roles[scheme.ROLES[row["role"]]] += 1
+        elif config == "entities":
+            self.types[scheme.ENTITY_TYPES[row["type"]]] += 1
+            if row["conll_type"] is not None:
+                self.conll_types[scheme.CONLL_TYPES[row["conll_type"]]] += 1
+        elif config == "stance":
+            level = scheme.LEVELS[row["level"]]
+            self.stance[(level, scheme.STANCE_LABELS[row["label"]])] += 1
+            self.origins[(level, scheme.TARGET_ORIGINS[row["target_origin"]])] += 1
+
+    @property
+    def splits(self) -> list[str]:
+        return sorted(self.documents)

@@ -1,0 +1,199 @@
+"""The gold-file format as typed records, and its parser.
+
+A gold file is JSON, one per document, readable in a diff and editable by hand.
+Parsing never guesses: a field of the wrong shape becomes a Problem, not a default.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labels.problems import Problem
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class LineLabel:
+    line: int
+    start: int
+    end: int
+    text: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    start: int
+    end: int
+    text: str
+    type: str
+
+
+@dataclass(frozen=True)
+class StanceInstance:
+    id: str
+    level: str
+    target: str
+    target_origin: str
+    target_span: Span | None
+    holder: str | None
+    evidence: tuple[Span, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    doc_id: str
+    lines: tuple[LineLabel, ...]
+    entities: tuple[Entity, ...]
+    stance: tuple[StanceInstance, ...]
+    annotator: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The on-disk form; key order fixed so rewritten files diff cleanly."""
+        out: dict[str, Any] = {"doc_id": self.doc_id}
+        if self.annotator is not None:
+            out["annotator"] = self.annotator
+        out["lines"] = [
+            {"line": x.line, "start": x.start, "end": x.end, "text": x.text, "role": x.role}
+            for x in self.lines
+        ]
+        out["entities"] = [
+            {"id": e.id, "start": e.start, "end": e.end, "text": e.text, "type": e.type}
+            for e in self.entities
+        ]
+        out["stance"] = [
+            {
+                "id": s.id, "level": s.level, "target": s.target,
+                "target_origin": s.target_origin,
+                "target_span": s.target_span.to_dict() if s.target_span else None,
+                "holder": s.holder,
+                "evidence": [e.to_dict() for e in s.evidence],
+                "label": s.label,
+            }
+            for s in self.stance
+        ]
+        return out
+
+
+def dump(doc: GoldDocument) -> str:
+    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+@dataclass
+class _Reader:
+    """Pulls typed fields out of JSON objects, recording a Problem for each misfit."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, record: str, fld: str, message: str) -> None:
+        self.problems.append(Problem(self.file, record, fld, message))
+
+    def get(self, obj: dict, record: str, key: str, kind: type | tuple, optional: bool = False):
+        if key not in obj:
+            if not optional:
+                self.problem(record, key, "missing")
+            return None
+        value = obj[key]
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.problem(record, key, f"expected {names}, got {json.dumps(value, ensure_ascii=False)[:40]}")
+            return None
+        return value
+
+    def span(self, obj: Any, record: str, fld: str) -> Span | None:
+        if not isinstance(obj, dict):
+            self.problem(record, fld, "expected an object with start, end, text")
+            return None
+        start = self.get(obj, record, "start", int)
+        end = self.get(obj, record, "end", int)
+        text = self.get(obj, record, "text", str)
+        if start is None or end is None or text is None:
+            return None
+        return Span(start, end, text)
+
+    def items(self, obj: dict, key: str) -> list[tuple[str, dict]]:
+        value = self.get(obj, "document", key, list)
+        out = []
+        for i, item in enumerate(value or []):
+            record = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"{key}[{i}]"
+            if not isinstance(item, dict):
+                self.problem(record, key, "expected an object")
+                continue
+            out.append((record, item))
+        return out
+
+
+def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
+    """Turn decoded JSON into a GoldDocument; records with a malformed field are dropped and reported."""
+    r = _Reader(file)
+    if not isinstance(data, dict):
+        r.problem("document", "-", "expected a JSON object")
+        return None, r.problems
+    doc_id = r.get(data, "document", "doc_id", str)
+    annotator = r.get(data, "document", "annotator", str, optional=True)
+
+    lines = []
+    for record, item in r.items(data, "lines"):
+        line = r.get(item, record, "line", int)
+        record = f"line {line}" if line is not None else record
+        vals = [r.get(item, record, k, t) for k, t in (("start", int), ("end", int), ("text", str), ("role", str))]
+        if line is not None and None not in vals:
+            lines.append(LineLabel(line, *vals))
+
+    entities = []
+    for record, item in r.items(data, "entities"):
+        vals = [r.get(item, record, k, t) for k, t in
+                (("id", str), ("start", int), ("end", int), ("text", str), ("type", str))]
+        if None not in vals:
+            entities.append(Entity(*vals))
+
+    stance = []
+    for record, item in r.items(data, "stance"):
+        sid = r.get(item, record, "id", str)
+        level = r.get(item, record, "level", str)
+        target = r.get(item, record, "target", str)
+        origin = r.get(item, record, "target_origin", str)
+        label = r.get(item, record, "label", str)
+        holder = r.get(item, record, "holder", str, optional=True)
+        if "holder" not in item:
+            r.problem(record, "holder", "missing (use null at article level)")
+        raw_span = item.get("target_span")
+        target_span = None if raw_span is None else r.span(raw_span, record, "target_span")
+        if "target_span" not in item:
+            r.problem(record, "target_span", "missing (use null for an annotator claim)")
+        evidence_raw = r.get(item, record, "evidence", list)
+        evidence = [r.span(e, record, f"evidence[{i}]") for i, e in enumerate(evidence_raw or [])]
+        ok = None not in (sid, level, target, origin, label, evidence_raw) and None not in evidence
+        if ok and (raw_span is None or target_span is not None):
+            stance.append(StanceInstance(sid, level, target, origin, target_span, holder, tuple(evidence), label))
+
+    if doc_id is None:
+        return None, r.problems
+    return GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), annotator), r.problems
+
+
+def load(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
+    """Read and parse one gold file; unreadable JSON is a Problem naming the line."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        return None, [Problem(str(path), "document", "-", f"not valid JSON: {err.msg} at line {err.lineno}")]
+    except (OSError, UnicodeDecodeError) as err:
+        return None, [Problem(str(path), "document", "-", f"cannot read: {err}")]
+    return parse(data, str(path))

@@ -1,0 +1,156 @@
+"""Every rule of the label scheme, checked against the document text.
+
+Pure functions: (text, GoldDocument) in, Problems out. All problems are
+collected, never the first only, so one run shows everything to fix.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from labels import scheme
+from labels.model import GoldDocument, Span
+from labels.problems import Problem
+from labels.text import units
+
+
+def check(text: str, doc: GoldDocument, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(record: str, fld: str, message: str) -> None:
+        problems.append(Problem(file, record, fld, message))
+
+    def span_ok(record: str, fld: str, span: Span) -> bool:
+        if not 0 <= span.start < span.end <= len(text):
+            add(record, fld, f"offsets [{span.start}, {span.end}) outside the document (length {len(text)}) or empty")
+            return False
+        if text[span.start:span.end] != span.text:
+            add(record, fld, f"surface {span.text!r} does not match the text at [{span.start}, {span.end}): "
+                             f"{text[span.start:span.end]!r}")
+            return False
+        return True
+
+    _check_lines(text, doc, add, span_ok)
+    entity_ids = _check_entities(doc, add, span_ok)
+    _check_stance(text, doc, entity_ids, add, span_ok)
+    return problems
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    return sorted(k for k, n in Counter(ids).items() if n > 1)
+
+
+def _check_lines(text, doc, add, span_ok) -> None:
+    expected = {u.line: u for u in units(text)}
+    seen: set[int] = set()
+    for lab in doc.lines:
+        record = f"line {lab.line}"
+        if lab.line in seen:
+            add(record, "line", "labelled more than once")
+            continue
+        seen.add(lab.line)
+        unit = expected.get(lab.line)
+        if unit is None:
+            add(record, "line", "no such non-empty line in the document")
+            continue
+        if (lab.start, lab.end) != (unit.start, unit.end):
+            add(record, "start", f"line spans [{unit.start}, {unit.end}), label says [{lab.start}, {lab.end})")
+        else:
+            span_ok(record, "text", Span(lab.start, lab.end, lab.text))
+        if lab.role not in scheme.ROLES:
+            add(record, "role", f"unknown role {lab.role!r}; expected one of {', '.join(scheme.ROLES)}")
+    for number in sorted(set(expected) - seen):
+        add(f"line {number}", "role", f"line has no role: {expected[number].text[:50]!r}")
+
+
+def _check_entities(doc, add, span_ok) -> set[str]:
+    for dup in _duplicates(e.id for e in doc.entities):
+        add(dup, "id", "duplicate entity id")
+    placed = []
+    for e in doc.entities:
+        if e.type not in scheme.ENTITY_TYPES:
+            add(e.id, "type", f"unknown entity type {e.type!r}")
+        if not span_ok(e.id, "start", e):
+            continue
+        if "\n" in e.text:
+            add(e.id, "text", "entity crosses a line break")
+        if e.text != e.text.strip():
+            add(e.id, "text", f"entity surface has leading or trailing white space: {e.text!r}")
+        placed.append(e)
+    placed.sort(key=lambda e: (e.start, e.end))
+    for prev, cur in zip(placed, placed[1:]):
+        if cur.start < prev.end:
+            add(cur.id, "start", f"overlaps {prev.id} {prev.text!r} [{prev.start}, {prev.end}): entities are flat")
+    return {e.id for e in doc.entities}
+
+
+def _check_stance(text, doc, entity_ids, add, span_ok) -> None:
+    for dup in _duplicates(s.id for s in doc.stance):
+        add(dup, "id", "duplicate stance id")
+    content = [(u.start, u.end) for u, lab in _labelled_units(text, doc) if scheme.is_content(lab.role)]
+    for s in doc.stance:
+        if s.level not in scheme.LEVELS:
+            add(s.id, "level", f"unknown level {s.level!r}; expected article or source")
+        elif s.label not in scheme.LABELS_FOR_LEVEL[s.level]:
+            allowed = ", ".join(sorted(scheme.LABELS_FOR_LEVEL[s.level]))
+            add(s.id, "label", f"label {s.label!r} not allowed at {s.level} level; expected one of {allowed}")
+        if not s.target.strip():
+            add(s.id, "target", "empty target")
+        if s.target_origin not in scheme.TARGET_ORIGINS:
+            add(s.id, "target_origin", f"unknown origin {s.target_origin!r}; expected page or annotator")
+        elif s.target_origin == "page" and s.target_span is None:
+            add(s.id, "target_span", "a page target needs the span it comes from")
+        elif s.target_origin == "annotator" and s.target_span is not None:
+            add(s.id, "target_span", "an annotator claim has no span on the page: use null")
+        if s.target_span is not None:
+            span_ok(s.id, "target_span", s.target_span)
+        if s.level == "article" and s.holder is not None:
+            add(s.id, "holder", "article-level instances have no holder: use null")
+        if s.level == "source":
+            if s.holder is None:
+                add(s.id, "holder", "source-level instances need a holder entity id")
+            elif s.holder not in entity_ids:
+                add(s.id, "holder", f"holder {s.holder!r} is not an entity id of this document")
+        needs_evidence = s.level == "source" or s.label in ("agree", "disagree")
+        if needs_evidence and not s.evidence:
+            add(s.id, "evidence", f"{s.level}-level {s.label!r} needs at least one evidence span")
+        for i, ev in enumerate(s.evidence):
+            if span_ok(s.id, f"evidence[{i}]", ev) and s.level == "source" and content and not any(
+                a <= ev.start and ev.end <= b for a, b in content
+            ):
+                add(s.id, f"evidence[{i}]", "source-level evidence must lie inside one content line")
+    _check_coverage(text, doc, add)
+
+
+def _labelled_units(text, doc):
+    roles = {lab.line: lab for lab in doc.lines}
+    return [(u, roles[u.line]) for u in units(text) if u.line in roles]
+
+
+def _check_coverage(text, doc, add) -> None:
+    """The scheme's coverage rules: own headline, each teaser block, two annotator claims."""
+    article = [s for s in doc.stance if s.level == "article"]
+    page_spans = [s.target_span for s in article if s.target_span is not None]
+
+    def covered(start: int, end: int) -> bool:
+        return any(start <= sp.start and sp.end <= end for sp in page_spans)
+
+    labelled = _labelled_units(text, doc)
+    headlines = [u for u, lab in labelled if lab.role == "headline"]
+    if not headlines:
+        add("document", "lines", "no line has the role headline")
+    for u in headlines:
+        if not covered(u.start, u.end):
+            add("document", "stance", f"no article-level instance targets the headline on line {u.line}")
+    block: list = []
+    for u, lab in labelled + [(None, None)]:
+        if lab is not None and lab.role == "related" and (not block or block[-1].line + 2 >= u.line):
+            block.append(u)
+            continue
+        if block and not covered(block[0].start, block[-1].end):
+            add("document", "stance", f"no article-level instance targets the related block at lines "
+                                      f"{block[0].line}-{block[-1].line}")
+        block = [u] if lab is not None and lab.role == "related" else []
+    claims = sum(1 for s in article if s.target_origin == "annotator")
+    if claims < 2:
+        add("document", "stance", f"{claims} annotator claims at article level; at least 2 required")

@@ -89,7 +89,15 @@ class GoldDocument:
 
 
 def dump(doc: GoldDocument) -> str:
-    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    """JSON with one record per line: compact, and a diff shows exactly the labels that changed."""
+    parts = []
+    for key, value in doc.to_dict().items():
+        if isinstance(value, list):
+            items = ",\n".join("  " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f' "{key}": [\n{items}\n ]' if value else f' "{key}": []')
+        else:
+            parts.append(f' "{key}": {json.dumps(value, ensure_ascii=False)}')
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Evaluation: tasks turn the dataset into inputs and gold answers, systems predict, metrics score."""

@@ -1,0 +1,84 @@
+"""Metric registry: each metric turns aligned gold/predictions into per-unit counts and aggregates them.
+
+Per-unit counts make bootstrap resampling a matrix product, and let a user add a
+metric for a task with `register(Metric(...))` from outside the package.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+Stats = Callable[[pd.DataFrame], np.ndarray]
+Aggregate = Callable[[np.ndarray], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """`stats` gives an (n_units, k) count matrix; `aggregate` turns a k-vector of sums into values."""
+
+    task: str
+    name: str
+    definition: str
+    stats: Stats
+    aggregate: Aggregate
+    headline: tuple[str, ...] = ()
+    applies: Callable[[pd.DataFrame], bool] = lambda aligned: True
+
+    def value(self, aligned: pd.DataFrame) -> dict[str, float]:
+        return self.aggregate(self.stats(aligned).sum(axis=0))
+
+
+METRICS: dict[tuple[str, str], Metric] = {}
+
+
+def register(m: Metric) -> Metric:
+    key = (m.task, m.name)
+    if key in METRICS:
+        raise ValueError(f"metric {m.name!r} is already registered for task {m.task!r}")
+    METRICS[key] = m
+    return m
+
+
+def for_task(task: str) -> list[Metric]:
+    from baselines.metrics import boilerplate, entities, stance  # noqa: F401  (registration)
+
+    return [m for (t, _), m in METRICS.items() if t == task]
+
+
+def prf(tp: float, fp: float, fn: float) -> dict[str, float]:
+    """Precision, recall and F1, with 0 (not NaN) where a denominator is 0, as seqeval and sklearn do."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f}
+
+
+def confusion_scores(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
+    """Accuracy, per-class P/R/F1 and macro-F1 over the classes present in gold or prediction
+    (scikit-learn's `f1_score(average="macro")` convention)."""
+    total = cm.sum()
+    out = {"accuracy": float(np.trace(cm) / total) if total else 0.0, "n": float(total)}
+    f1s = []
+    for i, name in enumerate(names):
+        tp, fp, fn = cm[i, i], cm[:, i].sum() - cm[i, i], cm[i, :].sum() - cm[i, i]
+        scores = prf(tp, fp, fn)
+        for k, v in scores.items():
+            out[f"{name}/{k}"] = v
+        out[f"{name}/support"] = float(cm[i, :].sum())
+        if cm[i, :].sum() or cm[:, i].sum():
+            f1s.append(scores["f1"])
+    out["macro_f1"] = float(np.mean(f1s)) if f1s else 0.0
+    return out
+
+
+def one_hot_confusion(gold: list, pred: list, names: tuple[str, ...]) -> np.ndarray:
+    """Per unit, a flattened one-hot confusion matrix (gold row, predicted column)."""
+    index = {n: i for i, n in enumerate(names)}
+    k = len(names)
+    out = np.zeros((len(gold), k * k), dtype=np.int64)
+    for u, (g, p) in enumerate(zip(gold, pred)):
+        out[u, index[g] * k + index[p]] = 1
+    return out

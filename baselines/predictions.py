@@ -1,0 +1,105 @@
+"""Predictions files and their checks: a malformed file is refused with what is wrong, where.
+
+Missing predictions are never counted as correct nor dropped: they are an error.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from pathlib import Path
+
+import pandas as pd
+
+from labels.cli import UserError
+from baselines.tasks import Task, TaskInput
+
+_INT_COLUMNS = ("line", "start", "end")
+
+
+def read(path: Path) -> pd.DataFrame:
+    """A Parquet or JSONL predictions file (chosen by extension)."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        if path.suffix in (".jsonl", ".json"):
+            return pd.read_json(path, lines=True, dtype=False)
+    except Exception as err:  # pyarrow and pandas raise many types for a corrupt file
+        raise UserError(f"{path}: cannot read predictions ({type(err).__name__}: {str(err).splitlines()[0]})") from None
+    raise UserError(f"{path}: predictions must be .parquet or .jsonl")
+
+
+def _where(source: str, row: int, field: str) -> str:
+    return f"{source}: row {row + 1}: {field}"
+
+
+def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.DataFrame:
+    """Return the predictions with normalised dtypes, or raise UserError naming the problem."""
+    missing = [c for c in task.required if c not in pred.columns]
+    if missing:
+        raise UserError(f"{source}: missing column(s) {', '.join(missing)}; a {task.name} predictions "
+                        f"file needs {', '.join(task.required)}")
+    pred = pred.reset_index(drop=True).copy()
+    for col in task.required:
+        bad = pred[col].isna()
+        if bad.any():
+            raise UserError(f"{_where(source, int(bad.idxmax()), col)}: empty value")
+    for col in _INT_COLUMNS:
+        if col in pred.columns:
+            as_num = pd.to_numeric(pred[col], errors="coerce")
+            bad = as_num.isna() | (as_num != as_num.round())
+            if bad.any():
+                i = int(bad.idxmax())
+                raise UserError(f"{_where(source, i, col)}: expected an integer, got {pred[col][i]!r}")
+            pred[col] = as_num.astype("int64")
+    if "is_content" in pred.columns:
+        ok = pred["is_content"].map(lambda v: isinstance(v, bool) or v in (0, 1))
+        if not ok.all():
+            i = int((~ok).idxmax())
+            raise UserError(f"{_where(source, i, 'is_content')}: expected true or false, got {pred['is_content'][i]!r}")
+        pred["is_content"] = pred["is_content"].astype(bool)
+    for col, names in task.labels.items():
+        if col in pred.columns:
+            bad = ~pred[col].isin(names) & pred[col].notna()
+            if bad.any():
+                i = int(bad.idxmax())
+                raise UserError(f"{_where(source, i, col)}: unknown label {pred[col][i]!r}; "
+                                f"expected one of {', '.join(names)}")
+    dup = pred.duplicated(list(task.key), keep="first")
+    if dup.any():
+        i = int(dup.idxmax())
+        key = ", ".join(f"{k}={pred[k][i]!r}" for k in task.key)
+        raise UserError(f"{source}: row {i + 1}: duplicate prediction for {key}")
+    if task.every_unit_needs_a_row:
+        _check_units(task, pred, inputs, source)
+    else:
+        _check_spans(pred, inputs, source)
+    return pred
+
+
+def _check_units(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> None:
+    keys = list(task.unit_key)
+    merged = pred[keys].merge(inputs.units[keys].drop_duplicates(), on=keys, how="outer", indicator=True)
+    unknown = merged[merged._merge == "left_only"]
+    if len(unknown):
+        first = ", ".join(f"{k}={unknown.iloc[0][k]!r}" for k in keys)
+        raise UserError(f"{source}: {len(unknown)} prediction(s) for units not in the dataset split, e.g. {first}")
+    absent = merged[merged._merge == "right_only"]
+    if len(absent):
+        first = ", ".join(f"{k}={absent.iloc[0][k]!r}" for k in keys)
+        raise UserError(f"{source}: {len(absent)} of {len(inputs.units)} units have no prediction, e.g. {first}; "
+                        "every unit needs one (missing predictions are not scored as anything)")
+
+
+def _check_spans(pred: pd.DataFrame, inputs: TaskInput, source: str) -> None:
+    """Entity spans: a known document, inside one of its lines."""
+    lines = inputs.units.groupby("doc_id", sort=False)
+    starts = lines["start"].apply(list).to_dict()
+    ends = lines["end"].apply(list).to_dict()
+    for i, (d, s, e) in enumerate(zip(pred.doc_id, pred.start, pred.end)):
+        if d not in starts:
+            raise UserError(f"{_where(source, i, 'doc_id')}: document {d!r} is not in the dataset split")
+        j = bisect_right(starts[d], s) - 1
+        if s >= e or j < 0 or e > ends[d][j]:
+            raise UserError(f"{_where(source, i, 'start')}: span [{s}, {e}) is empty or not inside one line "
+                            "of the document")

@@ -1,0 +1,31 @@
+"""What produced a result: code version and package versions, recorded in every result file."""
+from __future__ import annotations
+
+import platform
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
+
+from corpus.sources import ROOT
+
+PACKAGES = ("news-nlp-bench", "datasets", "pyarrow", "pandas", "numpy", "scikit-learn", "huggingface_hub")
+
+
+def code_version() -> str:
+    """The git commit (with -dirty when the tree has changes), or the package version outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True)
+        return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "package-" + packages().get("news-nlp-bench", "unknown")
+
+
+def packages() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out

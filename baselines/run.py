@@ -1,0 +1,87 @@
+"""`python -m baselines.run`: score systems on every task of the dataset and print the leaderboard.
+
+Writes results/<dataset-version>/<task>/<system>.json with metrics, intervals and
+provenance, the predictions beside each as Parquet, and LEADERBOARD.md.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from labels.cli import UserError, run
+from baselines import registry, results
+from baselines.bootstrap import resample_weights
+from baselines.data import load_bench
+from baselines.runner import run_one
+from baselines.system import System, SystemUnavailable
+from baselines.tasks import TASKS
+
+DEFAULT_RESAMPLES = 1000
+
+
+def plan(task_names: list[str], specs: list[str] | None, seed: int) -> dict[str, list[System]]:
+    """Instantiate the systems to run per task: all registered ones, or those named."""
+    chosen: dict[str, list[System]] = {t: [] for t in task_names}
+    if not specs:
+        for t in task_names:
+            chosen[t] = [cls(seed=seed) for cls in registry.available(t)]
+        return chosen
+    for spec in specs:
+        matched = [(cls, params) for cls, params in registry.resolve(spec) if cls.task in chosen]
+        if not matched:
+            raise UserError(f"system {spec!r} answers none of the tasks {', '.join(task_names)}")
+        for cls, params in matched:
+            chosen[cls.task].append(cls(seed=seed, **params))
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m baselines.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--task", action="append", choices=sorted(TASKS), help="task(s) to run (default: all)")
+    parser.add_argument("--system", action="append",
+                        help="system(s): a registered name, NAME:ARG (e.g. spacy:en_core_web_sm), "
+                             "or module:callable (default: every registered system)")
+    parser.add_argument("--dataset", help="dataset folder or Hub id (default: the bundled dataset/)")
+    parser.add_argument("--revision", help="Hub revision, e.g. v1.0.0")
+    parser.add_argument("--split", default="test", help="split to score (default: test)")
+    parser.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results/)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for folds, models and bootstrap (default: 0)")
+    parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
+                        help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")
+    parser.add_argument("--list", action="store_true", help="list the registered systems and exit")
+    args = parser.parse_args(argv)
+    task_names = args.task or list(TASKS)
+    if args.list:
+        for cls in registry.available():
+            print(f"{cls.task:12} {cls.name:20} {(cls.__doc__ or '').strip().splitlines()[0]}")
+        return 0
+    if args.resamples < 10:
+        raise UserError("--resamples must be at least 10")
+    bench = load_bench(args.dataset, args.split, args.revision)
+    systems = plan(task_names, args.system, args.seed)
+    ctx = results.Context.of(bench, args.seed, args.resamples)
+    scored_by_task, comparisons = {}, {}
+    jobs = [(t, s) for t in task_names for s in systems[t]]
+    weights = {t: resample_weights(TASKS[t].inputs(bench).units.doc_id, args.resamples, args.seed) for t in task_names}
+    skipped = []
+    for task_name, system in tqdm(jobs, desc="scoring", unit="system", disable=None, file=sys.stderr):
+        try:
+            scored_by_task.setdefault(task_name, []).append(
+                run_one(TASKS[task_name], system, bench, weights[task_name], args.seed))
+        except SystemUnavailable as why:
+            skipped.append(f"skipped {task_name}/{system.name}: {why}")
+    for task_name, scored in scored_by_task.items():
+        comparisons[task_name] = results.compare_to_best(scored, weights[task_name])
+    folder = results.write(args.out, ctx, scored_by_task, comparisons)
+    print(results.leaderboard(ctx, scored_by_task, comparisons))
+    for line in skipped:
+        print(line)
+    print(f"results written to {folder}/")
+    return 0
+
+
+if __name__ == "__main__":
+    run(main)

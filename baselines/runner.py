@@ -1,0 +1,98 @@
+"""One system on one task: predictions (cross-fitted if learned), alignment, metrics with intervals."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from labels.cli import UserError
+from baselines import predictions
+from baselines.bootstrap import Interval, intervals
+from baselines.data import Bench
+from baselines.folds import DEFAULT_K, FoldProtocol, assign_folds
+from baselines.metrics import Metric, for_task
+from baselines.system import System
+from baselines.tasks import Task, TaskInput
+
+
+@dataclass
+class Scored:
+    """A system's scores on a task, and the per-unit counts kept for paired comparisons."""
+
+    task: str
+    system: dict
+    values: dict[str, dict[str, float]]            # metric -> key -> value
+    ci: dict[str, dict[str, Interval]]             # metric -> key -> interval
+    stats: dict[str, np.ndarray] = field(repr=False)
+    predictions: pd.DataFrame = field(repr=False)
+    folds: FoldProtocol | None = None
+    seconds: float = 0.0
+
+
+def system_id(system: System) -> str:
+    arg = getattr(system, "argument", None)
+    return f"{system.name}:{system.params[arg]}" if arg and arg in system.params else system.name
+
+
+def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, seed: int,
+            k: int = DEFAULT_K) -> tuple[pd.DataFrame, FoldProtocol | None]:
+    """Predictions for every unit. A learned system is fitted on k-1 folds and predicts the
+    held-out fold, k times, so no unit is predicted by a model that saw its answer."""
+    if system.sees_gold:
+        return system.predict_with_gold(inputs, gold), None
+    if not system.learned:
+        return system.predict(inputs), None
+    folds, protocol = assign_folds(inputs.units, k, seed)
+    keys = [c for c in task.unit_key if c in gold.columns]
+    parts = []
+    for f in range(k):
+        test = folds == f
+        if not test.any():
+            continue
+        train = inputs.subset(~test)
+        train_gold = gold.merge(train.units[keys].drop_duplicates(), on=keys, how="inner")
+        if task.name == "entities":  # spans are keyed by offsets: keep those inside training lines
+            train_gold = _spans_in_units(train_gold, train.units)
+        model = type(system)(seed=system.seed, **system.params)
+        model.fit(train, train_gold)
+        parts.append(model.predict(inputs.subset(test)))
+    return pd.concat(parts, ignore_index=True), protocol
+
+
+def _spans_in_units(spans: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    bounds = units[["doc_id", "start", "end"]].rename(columns={"start": "u_start", "end": "u_end"})
+    m = spans.merge(bounds, on="doc_id")
+    m = m[(m.start >= m.u_start) & (m.end <= m.u_end)]
+    return m[spans.columns].drop_duplicates().reset_index(drop=True)
+
+
+def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,
+          weights: np.ndarray) -> tuple[dict, dict, dict]:
+    aligned = task.align(inputs.units, gold, pred)
+    values, cis, stats = {}, {}, {}
+    metric: Metric
+    for metric in for_task(task.name):
+        if not metric.applies(aligned):
+            continue
+        s = metric.stats(aligned)
+        stats[metric.name] = s
+        values[metric.name] = metric.aggregate(s.sum(axis=0))
+        cis[metric.name] = intervals(s, weights, metric.aggregate)
+    return values, cis, stats
+
+
+def run_one(task: Task, system: System, bench: Bench, weights: np.ndarray, seed: int) -> Scored:
+    inputs, gold = task.inputs(bench), task.gold(bench)
+    started = time.perf_counter()
+    pred, protocol = predict(task, system, inputs, gold, seed)
+    seconds = time.perf_counter() - started
+    try:
+        pred = predictions.check(task, pred, inputs, f"system {system_id(system)}")
+    except UserError as err:
+        raise UserError(f"{task.name}: {err} (a bug in the system, not in the data)") from None
+    values, cis, stats = score(task, inputs, gold, pred, weights)
+    described = system.describe() | {"id": system_id(system)}
+    return Scored(task.name, described, values, cis, stats, pred[list(task.required) + [
+        c for c in pred.columns if c not in task.required and c in task.labels]], protocol, seconds)

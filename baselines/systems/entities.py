@@ -1,0 +1,1 @@
+"""Entity baselines: each predicts flat (start, end, type) spans with OntoNotes types."""

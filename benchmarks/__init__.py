@@ -1,0 +1,1 @@
+"""Benchmarks and their SYNTHETIC data generators; nothing here is part of the dataset."""

@@ -99,11 +99,17 @@ def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
     return root
 
 
+def p_text(p: float, resamples: int) -> str:
+    """A bootstrap p of 0 only says p is below the resolution of the resamples (2/B two-sided)."""
+    return f"p<{2 / resamples:.3g}" if p == 0 else f"p={p:.3f}"
+
+
 def _cell(value: float, iv) -> str:
     return f"{value:.3f} [{iv.low:.3f}, {iv.high:.3f}]"
 
 
-def task_table(scored: list[Scored], comparisons: dict[str, Comparison | None]) -> tuple[list[str], list[list[str]]]:
+def task_table(scored: list[Scored], comparisons: dict[str, Comparison | None],
+               resamples: int) -> tuple[list[str], list[list[str]]]:
     """Header and rows for one task: headline values with intervals, and the test against the best."""
     task = TASKS[scored[0].task]
     columns = [(m.name, k) for m in for_task(task.name) for k in m.headline
@@ -117,7 +123,7 @@ def task_table(scored: list[Scored], comparisons: dict[str, Comparison | None]) 
             cells.append(_cell(s.values[m][k], s.ci[m][k]) if m in s.values and k in s.values[m] else "n/a")
         c = comparisons[s.system["id"]]
         cells.append("best" if c is None else
-                     f"{c.difference:+.3f} [{c.low:+.3f}, {c.high:+.3f}] p={c.p_value:.3f}"
+                     f"{c.difference:+.3f} [{c.low:+.3f}, {c.high:+.3f}] {p_text(c.p_value, resamples)}"
                      + (" (significant)" if c.significant else " (not significant)"))
         rows.append(cells)
     return header, rows
@@ -138,6 +144,6 @@ def leaderboard(ctx: Context, task_results: dict[str, list[Scored]],
              f"are not ranked apart. Code {ctx.code_version}.\n"]
     for task_name, scored in task_results.items():
         if scored:
-            header, rows = task_table(scored, comparisons[task_name])
+            header, rows = task_table(scored, comparisons[task_name], ctx.resamples)
             parts.append(f"## {task_name}\n\n" + markdown_table(header, rows))
     return "\n".join(parts)

@@ -1,7 +1,8 @@
 """Result files and the leaderboard: every number with its interval and what produced it.
 
 Layout: results/<dataset-version>/<task>/<system>.json (+ .parquet predictions),
-results/<dataset-version>/LEADERBOARD.md.
+results/<dataset-version>/leaderboard.json and LEADERBOARD.md (deterministic: committed,
+and read by the dataset card).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from baselines import leaderboard
 from baselines.bootstrap import CONFIDENCE, Comparison, paired
 from baselines.data import Bench
 from baselines.metrics import for_task
@@ -19,7 +21,6 @@ from baselines.runner import Scored
 from baselines.tasks import TASKS
 
 RESULT_SCHEMA = "newsbench.result/1"
-BOOTSTRAP_SCHEME = "two-level: documents with replacement, then units within each drawn document"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def to_json(s: Scored, ctx: Context, comparison: Comparison | None, best: str) -
         "dataset": {"source": ctx.bench.source, "split": ctx.bench.split,
                     "version": ctx.bench.version, "fingerprint": ctx.bench.fingerprint},
         "seed": ctx.seed,
-        "bootstrap": {"resamples": ctx.resamples, "confidence": CONFIDENCE, "scheme": BOOTSTRAP_SCHEME},
+        "bootstrap": {"resamples": ctx.resamples, "confidence": CONFIDENCE, "scheme": leaderboard.BOOTSTRAP_SCHEME},
         "fold_protocol": s.folds.to_dict() if s.folds else None,
         "primary": {"metric": task.primary[0], "value": task.primary[1]},
         "metrics": {
@@ -95,55 +96,7 @@ def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
             doc = to_json(s, ctx, comparisons[task_name][s.system["id"]], best)
             (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
             s.predictions.to_parquet(folder / f"{stem}.parquet", index=False)
-    (root / "LEADERBOARD.md").write_text(leaderboard(ctx, task_results, comparisons), encoding="utf-8")
+    board = leaderboard.snapshot(ctx, task_results, comparisons)
+    (root / leaderboard.JSON_NAME).write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
+    (root / "LEADERBOARD.md").write_text(leaderboard.markdown(board), encoding="utf-8")
     return root
-
-
-def p_text(p: float, resamples: int) -> str:
-    """A bootstrap p of 0 only says p is below the resolution of the resamples (2/B two-sided)."""
-    return f"p<{2 / resamples:.3g}" if p == 0 else f"p={p:.3f}"
-
-
-def _cell(value: float, iv) -> str:
-    return f"{value:.3f} [{iv.low:.3f}, {iv.high:.3f}]"
-
-
-def task_table(scored: list[Scored], comparisons: dict[str, Comparison | None],
-               resamples: int) -> tuple[list[str], list[list[str]]]:
-    """Header and rows for one task: headline values with intervals, and the test against the best."""
-    task = TASKS[scored[0].task]
-    columns = [(m.name, k) for m in for_task(task.name) for k in m.headline
-               if any(m.name in s.values and k in s.values[m.name] for s in scored)]
-    header = ["system"] + [f"{m}/{k}" for m, k in columns] + [f"vs best on {'/'.join(task.primary)}"]
-    metric_name, key = task.primary
-    rows = []
-    for s in sorted(scored, key=lambda s: (-s.values[metric_name][key], s.system["id"])):
-        cells = [s.system["id"]]
-        for m, k in columns:
-            cells.append(_cell(s.values[m][k], s.ci[m][k]) if m in s.values and k in s.values[m] else "n/a")
-        c = comparisons[s.system["id"]]
-        cells.append("best" if c is None else
-                     f"{c.difference:+.3f} [{c.low:+.3f}, {c.high:+.3f}] {p_text(c.p_value, resamples)}"
-                     + (" (significant)" if c.significant else " (not significant)"))
-        rows.append(cells)
-    return header, rows
-
-
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
-
-
-def leaderboard(ctx: Context, task_results: dict[str, list[Scored]],
-                comparisons: dict[str, dict[str, Comparison | None]]) -> str:
-    b = ctx.bench
-    parts = [f"# Leaderboard: dataset {b.version} (fingerprint `{b.fingerprint}`), split `{b.split}`\n",
-             f"Values with {int(CONFIDENCE * 100)}% bootstrap intervals ({ctx.resamples} resamples, "
-             f"{BOOTSTRAP_SCHEME}; seed {ctx.seed}). \"vs best\" is a paired bootstrap on the same "
-             f"resamples: a difference whose interval contains 0 is not significant, so those systems "
-             f"are not ranked apart. Code {ctx.code_version}.\n"]
-    for task_name, scored in task_results.items():
-        if scored:
-            header, rows = task_table(scored, comparisons[task_name], ctx.resamples)
-            parts.append(f"## {task_name}\n\n" + markdown_table(header, rows))
-    return "\n".join(parts)

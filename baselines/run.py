@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     for task_name, scored in scored_by_task.items():
         comparisons[task_name] = results.compare_to_best(scored, weights[task_name])
     folder = results.write(args.out, ctx, scored_by_task, comparisons)
-    print(results.leaderboard(ctx, scored_by_task, comparisons))
+    print((folder / "LEADERBOARD.md").read_text(encoding="utf-8"))
     for line in skipped:
         print(line)
     print(f"results written to {folder}/")

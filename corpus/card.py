@@ -105,6 +105,69 @@ def _counts_section(summary: Summary) -> str:
     )
 
 
+TASKS_TEXT = """\
+- **Boilerplate** (`boilerplate`): predict `is_content` (and optionally the `role`) of every
+  non-empty line. Scored by precision, recall and F1 of `is_content` per line and per
+  character (CleanEval style: recall is the share of content characters kept), and accuracy
+  and macro-F1 over the ten roles for systems that predict roles.
+- **Named entities** (`entities`, `entities_tokens`): predict flat spans with OntoNotes 5.0
+  types. Scored by strict span match (same start, end and type: micro P/R/F1 overall and per
+  type), boundary-only and same-type overlap, in the OntoNotes view and the derived CoNLL-2003
+  view; on the token view the strict scores equal `seqeval` in strict IOB2 mode.
+- **Stance** (`stance`): predict the label of each target/holder pair. Scored by accuracy,
+  per-class and macro-F1 and the confusion matrix, per level and together, and at article
+  level by the FNC-1 weighted score (0.25 for related vs unrelated right, 0.75 more for the
+  exact label of a related pair) and its share of the best possible score.
+
+Every number comes with a 95% bootstrap interval (documents, then units within documents),
+and systems are compared with a paired bootstrap. `python -m baselines.score --task T
+--predictions FILE` scores any system's predictions file with the same code.
+"""
+
+LIMITATIONS = """\
+- **Small corpus.** The seed corpus is one page from one publisher. Scores describe that page;
+  they do not estimate performance on news in general, and no system should be ranked on them
+  without looking at the intervals.
+- **What the intervals mean.** With one document the bootstrap can only resample units (lines,
+  mentions, instances) within that page, so the intervals show how much a score depends on
+  which units were drawn, not how it would vary across publishers or topics. Units within a
+  page are not independent, so the intervals are if anything too narrow.
+- **Learned baselines** are cross-fitted on contiguous blocks of the same page, a much harder
+  and noisier regime than training on a separate corpus.
+- **Stance targets** written by annotators are one wording among many; article-level coverage
+  of teasers depends on what the page happened to show when it was scraped.
+- **Licence.** Pages stay under their publishers' copyright (see the provenance table); the
+  labels are released under the licence of this repository.
+"""
+
+
+def _leaderboard_section(summary: Summary, sources: Sources) -> str:
+    """The committed leaderboard snapshot for this exact content, or a note that there is none."""
+    if sources.results_dir is None:
+        return "No leaderboard is recorded for this build.\n"
+    from baselines import leaderboard
+
+    path = sources.results_dir / summary.version / leaderboard.JSON_NAME
+    if not path.exists():
+        return f"No leaderboard is recorded for version {summary.version} yet (run `python -m baselines.run`).\n"
+    board = json.loads(path.read_text(encoding="utf-8"))
+    if board["dataset"]["fingerprint"] != summary.fingerprint:
+        return (f"The recorded leaderboard is for fingerprint `{board['dataset']['fingerprint']}`, not this "
+                f"build's `{summary.fingerprint}`: run `python -m baselines.run` again.\n")
+    return leaderboard.explanation(board) + "\n" + "\n".join(
+        f"### {name}\n\n" + leaderboard.task_markdown(board, name) for name in board["tasks"])
+
+
+def _changelog(sources: Sources) -> str:
+    text = sources.changelog.read_text(encoding="utf-8") if sources.changelog.exists() else ""
+    entries = text[text.find("## "):] if "## " in text else ""
+    return entries.replace("\n## ", "\n### ").replace("## ", "### ", 1) if entries else "(no entries)\n"
+
+
+def _agreement_section(sources: Sources) -> str:
+    return ""
+
+
 def render(summary: Summary, sources: Sources) -> str:
     n_docs = sum(summary.documents.values())
     provenance = _table(["publisher", "licence note", "documents"],
@@ -127,6 +190,9 @@ from datasets import load_dataset
 ds = load_dataset("<this folder or Hub id>", "entities", revision="v{summary.version}")
 ```
 
+## Supported tasks and how they are scored
+
+{TASKS_TEXT}
 ## Configs and schema
 
 Offsets are Python string indices (Unicode code points) into `documents.text`,
@@ -137,16 +203,42 @@ Offsets are Python string indices (Unicode code points) into `documents.text`,
 ## Label counts
 
 {_counts_section(summary)}
+## Annotation
+
+Gold labels follow the project's annotation manual (`labels/GUIDELINES.md`):
+two independent annotation passes over the whole page, each by an annotator
+who saw only the label scheme and the page, then an adjudication pass that
+resolved every disagreement against the manual and recorded each judgement
+call. No label was taken from a model's output.
+
+{_agreement_section(sources)}
 ## Source and licence of each document
 
 {provenance}
+## Baseline leaderboard
+
+{_leaderboard_section(summary, sources)}
+## Known limitations
+
+{LIMITATIONS}
 ## Versioning
 
 The version follows semver and is written into this card and into the
 key-value metadata of every Parquet file (`newsbench.version`,
 `newsbench.fingerprint`). Any change of content changes the fingerprint and
-needs a new version and a CHANGELOG entry; the Hub tag `v{summary.version}`
+needs a new version and a changelog entry; the Hub tag `v{summary.version}`
 marks this release.
+
+{_changelog(sources)}
+## Citation
+
+```bibtex
+@misc{{news_nlp_bench_{summary.version.replace(".", "_")},
+  title  = {{{PRETTY_NAME}}},
+  note   = {{Version {summary.version}, fingerprint {summary.fingerprint}}},
+  year   = {{2026}}
+}}
+```
 """
 
 

@@ -16,6 +16,8 @@ class Sources:
     version_file: Path
     changelog: Path
     dataset_dir: Path
+    passes_dir: Path | None = None     # annotation passes, for the card's agreement table
+    results_dir: Path | None = None    # leaderboard snapshots, for the card's leaderboard
 
     @property
     def manifest(self) -> Path:
@@ -30,6 +32,8 @@ class Sources:
             version_file=root / "corpus" / "VERSION",
             changelog=root / "CHANGELOG.md",
             dataset_dir=root / "dataset",
+            passes_dir=root / "labels" / "passes",
+            results_dir=root / "results",
         )
 
     def version(self) -> str:

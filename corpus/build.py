@@ -34,7 +34,7 @@ def check_version(sources: Sources) -> str:
     if not _SEMVER.match(version):
         raise UserError(f"{sources.version_file}: version {version!r} is not semver (MAJOR.MINOR.PATCH)")
     changelog = sources.changelog.read_text(encoding="utf-8") if sources.changelog.exists() else ""
-    if not re.search(rf"^## \[?{re.escape(version)}\]?", changelog, re.MULTILINE):
+    if not re.search(rf"^## (\[{re.escape(version)}\]|{re.escape(version)})(\s|$)", changelog, re.MULTILINE):
         raise UserError(f"{sources.changelog}: no entry '## [{version}]' for the dataset version")
     return version
 
@@ -74,11 +74,18 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
     return summary
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def build(sources: Sources = DEFAULT, out: Path | None = None) -> Summary:
     """Build into a temporary sibling of out, then swap it in; on any failure out is untouched."""
     out = out or sources.dataset_dir
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; the dataset is for everyone
     try:
         summary = write_dataset(sources, tmp)
         old = out.parent / f".{out.name}.old-{os.getpid()}"

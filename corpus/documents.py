@@ -10,6 +10,7 @@ from labels.text import doc_id_of, normalise
 from corpus import manifest
 from corpus.manifest import Entry
 from corpus.sources import Sources
+from corpus.splits import SPLITS
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,12 @@ def read_document(sources: Sources, entry: Entry) -> Document:
     return Document(entry, text)
 
 
-def entries(sources: Sources) -> list[Entry]:
-    """Manifest entries in build order: by split, then doc_id, independent of insertion order."""
-    return sorted(manifest.read(sources.manifest), key=lambda e: (e.split, e.doc_id))
-
-
 def iter_documents(sources: Sources) -> Iterator[Document]:
-    """Stream documents one at a time, so memory does not grow with the corpus."""
-    for entry in entries(sources):
-        yield read_document(sources, entry)
+    """Stream documents in build order (split, then doc_id), whatever the manifest's line order.
+
+    Only (split, doc_id, byte offset) is kept per document to sort; each entry is re-read
+    when its turn comes, so memory stays small as the corpus grows.
+    """
+    order = sorted((SPLITS.index(e.split), e.doc_id, offset) for offset, e in manifest.iter_entries(sources.manifest))
+    for _, _, offset in order:
+        yield read_document(sources, manifest.entry_at(sources.manifest, offset))

@@ -6,6 +6,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Iterator
 
 from labels.cli import UserError
 from corpus.splits import SPLITS
@@ -32,38 +33,55 @@ _FIELDS = [f.name for f in fields(Entry)]
 _REQUIRED = {"doc_id", "source_file", "source_sha256", "language", "license", "split"}
 
 
-def read(path: Path) -> list[Entry]:
-    """All entries; a malformed line is a UserError naming the file, line and field."""
+def iter_entries(path: Path) -> Iterator[tuple[int, Entry]]:
+    """(byte offset, entry) one at a time; a malformed line is a UserError naming file, line and field."""
     if not path.exists():
-        return []
-    entries: list[Entry] = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        where = f"{path}: line {number}"
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise UserError(f"{where}: not valid JSON ({err.msg})") from None
-        if not isinstance(obj, dict):
-            raise UserError(f"{where}: expected a JSON object")
-        for name in _FIELDS:
-            value = obj.get(name)
-            if name in _REQUIRED and not isinstance(value, str):
-                raise UserError(f"{where}: {name}: missing or not a string")
-            if value is not None and not isinstance(value, str):
-                raise UserError(f"{where}: {name}: expected a string or null")
-        unknown = sorted(set(obj) - set(_FIELDS))
-        if unknown:
-            raise UserError(f"{where}: {unknown[0]}: unknown field")
-        if obj["split"] not in SPLITS:
-            raise UserError(f"{where}: split: {obj['split']!r} is not one of {', '.join(SPLITS)}")
-        entries.append(Entry(**{name: obj.get(name) for name in _FIELDS}))
-    ids = [e.doc_id for e in entries]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise UserError(f"{path}: doc_id {dup} appears twice")
-    return entries
+        return
+    seen: set[str] = set()
+    with path.open("rb") as fh:
+        offset = 0
+        # Split on "\n" only: JSON strings may hold U+2028 and other characters that
+        # str.splitlines() would treat as line breaks.
+        for number, raw in enumerate(fh, 1):
+            if raw.strip():
+                entry = _parse(raw.decode("utf-8"), f"{path}: line {number}")
+                if entry.doc_id in seen:
+                    raise UserError(f"{path}: line {number}: doc_id {entry.doc_id} appears twice")
+                seen.add(entry.doc_id)
+                yield offset, entry
+            offset += len(raw)
+
+
+def entry_at(path: Path, offset: int) -> Entry:
+    """Re-read one entry by its byte offset (from iter_entries)."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        return _parse(fh.readline().decode("utf-8"), f"{path}: byte {offset}")
+
+
+def read(path: Path) -> list[Entry]:
+    return [entry for _, entry in iter_entries(path)]
+
+
+def _parse(raw: str, where: str) -> Entry:
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise UserError(f"{where}: not valid JSON ({err.msg})") from None
+    if not isinstance(obj, dict):
+        raise UserError(f"{where}: expected a JSON object")
+    for name in _FIELDS:
+        value = obj.get(name)
+        if name in _REQUIRED and not isinstance(value, str):
+            raise UserError(f"{where}: {name}: missing or not a string")
+        if value is not None and not isinstance(value, str):
+            raise UserError(f"{where}: {name}: expected a string or null")
+    unknown = sorted(set(obj) - set(_FIELDS))
+    if unknown:
+        raise UserError(f"{where}: {unknown[0]}: unknown field")
+    if obj["split"] not in SPLITS:
+        raise UserError(f"{where}: split: {obj['split']!r} is not one of {', '.join(SPLITS)}")
+    return Entry(**{name: obj.get(name) for name in _FIELDS})
 
 
 def write(path: Path, entries: list[Entry]) -> None:

@@ -171,13 +171,10 @@ def test_split_does_not_depend_on_layout_or_order(tmp_path):
 
 
 def test_publisher_with_a_line_separator_survives_the_manifest(tmp_path):
-    """Bug probe: manifest.write keeps U+2028 raw (ensure_ascii=False) but manifest.read
-    splits with str.splitlines(), which also breaks at U+2028, so the manifest is unreadable."""
+    """Regression: manifest.write keeps U+2028 raw (ensure_ascii=False), so reading must
+    split on "\\n" only, not with str.splitlines()."""
     sources = Sources.at(tmp_path / "ls")
     src = tmp_path / "p.txt"
     src.write_bytes(PAGE)
     [entry] = _add([src], sources, publisher="Foo\u2028Bar")
-    try:
-        assert manifest.read(sources.manifest) == [entry]
-    except UserError as err:
-        pytest.xfail(f"known bug in corpus/manifest.py read(): {err}")
+    assert manifest.read(sources.manifest) == [entry]

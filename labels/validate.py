@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from labels import model, rules
-from labels.cli import run
+from labels.cli import UserError, run
 from labels.model import GoldDocument
 from labels.problems import InvalidLabels, Problem
 
@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m labels.validate", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="gold files (default: all, plus coverage of the corpus)")
     args = parser.parse_args(argv)
+    missing = [p for p in args.files if not p.is_file()]
+    if missing:
+        raise UserError(f"{missing[0]}: no such file")
     problems = validate(args.files)
     if problems:
         raise InvalidLabels(problems)

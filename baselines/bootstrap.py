@@ -39,11 +39,15 @@ class Interval:
 
 def intervals(stats: np.ndarray, weights: np.ndarray,
               aggregate: Callable[[np.ndarray], dict[str, float]]) -> dict[str, Interval]:
-    """Percentile interval of every aggregated value over the resamples."""
+    """Percentile interval of every aggregated value over the resamples.
+
+    A value may be absent from some resamples (a per-type score when no unit of that type
+    was drawn); its interval is taken over the resamples that have it.
+    """
     draws = [aggregate(row) for row in weights @ stats]
     alpha = (1 - CONFIDENCE) / 2
     out = {}
-    for key in draws[0] if draws else ():
+    for key in dict.fromkeys(k for d in draws for k in d):
         values = np.array([d.get(key, np.nan) for d in draws], dtype=float)
         lo, hi = np.nanquantile(values, [alpha, 1 - alpha])
         out[key] = Interval(float(lo), float(hi))

@@ -7,12 +7,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from labels.cli import UserError
 from baselines.tasks import Task, TaskInput
 
 _INT_COLUMNS = ("line", "start", "end")
+_TEXT_COLUMNS = ("doc_id", "id")
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -33,6 +35,11 @@ def _where(source: str, row: int, field: str) -> str:
     return f"{source}: row {row + 1}: {field}"
 
 
+def _plain(value):
+    """A value as the user wrote it: 3, not np.int64(3)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.DataFrame:
     """Return the predictions with normalised dtypes, or raise UserError naming the problem."""
     missing = [c for c in task.required if c not in pred.columns]
@@ -44,13 +51,20 @@ def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.
         bad = pred[col].isna()
         if bad.any():
             raise UserError(f"{_where(source, int(bad.idxmax()), col)}: empty value")
-    for col in _INT_COLUMNS:
-        if col in pred.columns:
-            as_num = pd.to_numeric(pred[col], errors="coerce")
-            bad = as_num.isna() | (as_num != as_num.round())
+    for col in _TEXT_COLUMNS:
+        if col in task.required:
+            bad = ~pred[col].map(lambda v: isinstance(v, str))
             if bad.any():
                 i = int(bad.idxmax())
-                raise UserError(f"{_where(source, i, col)}: expected an integer, got {pred[col][i]!r}")
+                raise UserError(f"{_where(source, i, col)}: expected a string, got {_plain(pred[col][i])!r}")
+    for col in _INT_COLUMNS:
+        if col in pred.columns:
+            as_num = pd.to_numeric(pred[col].map(lambda v: None if isinstance(v, (bool, np.bool_)) else v),
+                                   errors="coerce").astype(float)
+            bad = ~np.isfinite(as_num) | (as_num != as_num.round()) | (as_num.abs() >= 2 ** 53)
+            if bad.any():
+                i = int(bad.idxmax())
+                raise UserError(f"{_where(source, i, col)}: expected an integer, got {_plain(pred[col][i])!r}")
             pred[col] = as_num.astype("int64")
     if "is_content" in pred.columns:
         ok = pred["is_content"].map(lambda v: isinstance(v, bool) or v in (0, 1))
@@ -68,7 +82,7 @@ def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.
     dup = pred.duplicated(list(task.key), keep="first")
     if dup.any():
         i = int(dup.idxmax())
-        key = ", ".join(f"{k}={pred[k][i]!r}" for k in task.key)
+        key = ", ".join(f"{k}={_plain(pred[k][i])!r}" for k in task.key)
         raise UserError(f"{source}: row {i + 1}: duplicate prediction for {key}")
     if task.every_unit_needs_a_row:
         _check_units(task, pred, inputs, source)
@@ -79,14 +93,20 @@ def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.
 
 def _check_units(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> None:
     keys = list(task.unit_key)
-    merged = pred[keys].merge(inputs.units[keys].drop_duplicates(), on=keys, how="outer", indicator=True)
+    merged = (pred[keys].rename_axis("_row").reset_index()
+              .merge(inputs.units[keys].drop_duplicates(), on=keys, how="outer", indicator=True))
     unknown = merged[merged._merge == "left_only"]
     if len(unknown):
-        first = ", ".join(f"{k}={unknown.iloc[0][k]!r}" for k in keys)
-        raise UserError(f"{source}: {len(unknown)} prediction(s) for units not in the dataset split, e.g. {first}")
+        i = int(unknown._row.min())
+        doc = pred.doc_id[i]
+        if doc not in set(inputs.units.doc_id):
+            raise UserError(f"{_where(source, i, 'doc_id')}: document {doc!r} is not in the dataset split")
+        rest = ", ".join(f"{k}={_plain(pred[k][i])!r}" for k in keys[1:])
+        raise UserError(f"{_where(source, i, ', '.join(keys[1:]))}: document {doc!r} has no unit {rest} in the "
+                        f"dataset split ({len(unknown)} such prediction(s))")
     absent = merged[merged._merge == "right_only"]
     if len(absent):
-        first = ", ".join(f"{k}={absent.iloc[0][k]!r}" for k in keys)
+        first = ", ".join(f"{k}={_plain(absent.iloc[0][k])!r}" for k in keys)
         raise UserError(f"{source}: {len(absent)} of {len(inputs.units)} units have no prediction, e.g. {first}; "
                         "every unit needs one (missing predictions are not scored as anything)")
 

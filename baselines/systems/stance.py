@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from labels.scheme import LABELS_FOR_LEVEL, LEVELS, STANCE_LABELS
+from baselines.features.stance import features
 from baselines.registry import register
 from baselines.system import System
 from baselines.tasks import TaskInput
@@ -36,3 +42,97 @@ class Majority(System):
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         return pd.DataFrame({"doc_id": inputs.units.doc_id, "id": inputs.units.id,
                              "label": [self.majority_[lv] for lv in inputs.units.level]})
+
+
+# fnc-rules thresholds, chosen from what the labels mean; none was searched on the bundled data.
+# Coverage is the share of the target's content words found in the context; Jaccard overlap
+# is not used because it shrinks with the body's length, so no fixed cut would fit every body.
+RELATED_MIN_COVERAGE = 0.5     # a related headline restates the body's topic: half its content words recur
+AGREE_MIN_COVERAGE = 2 / 3     # an agreeing body repeats most of the claim: two thirds of its content words
+
+
+def _feature_frame(units: pd.DataFrame) -> pd.DataFrame:
+    """FNC-1 features per unit, the target as the headline and the context as the body."""
+    return pd.DataFrame([features(t, c) for t, c in zip(units.target, units.context)], index=units.index)
+
+
+def _rule(level: str, f: pd.Series) -> str:
+    if level == "source":  # the context is the holder's line: what its reporting verb does to the claim
+        if f.denial_context:  # a denial in the target too means the target reports the denial itself
+            return "agree" if f.denial_target else "disagree"
+        return "agree" if f.assert_context else "discuss"
+    if f.coverage < RELATED_MIN_COVERAGE:
+        return "unrelated"
+    target_refutes = f.polarity_target or f.denial_target  # FNC-1 polarity: a refuted refutation agrees
+    if f.near_refuting and not target_refutes:
+        return "disagree"
+    if f.coverage >= AGREE_MIN_COVERAGE and not f.near_hedge:
+        return "agree"
+    return "discuss"
+
+
+@register
+class FncRules(System):
+    """FNC-1 features read by fixed rules: overlap for unrelated, refuting and hedging cues for the stance."""
+
+    task = "stance"
+    name = "fnc-rules"
+
+    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+        units = inputs.units
+        feats = _feature_frame(units)
+        return pd.DataFrame({"doc_id": units.doc_id, "id": units.id,
+                             "label": [_rule(lv, f) for lv, (_, f) in zip(units.level, feats.iterrows())]})
+
+
+# Gradient boosting (the FNC-1 baseline's model) needs data: a cross-fitting fold of the bundled
+# dataset trains on about 15 instances, where 100 boosted trees memorise every row; below this
+# many training rows a standardised, L2-regularised logistic regression is fitted instead.
+MIN_ROWS_FOR_BOOSTING = 200
+
+
+def _design(units: pd.DataFrame) -> np.ndarray:
+    """Features plus the level (1 at source level), as the model's input matrix."""
+    feats = _feature_frame(units)
+    feats["level_source"] = (units.level == "source").astype(float)
+    return feats.to_numpy()
+
+
+@register
+class FncGbdt(System):
+    """FNC-1 features and the level in a classifier: boosted trees, logistic regression below 200 rows."""
+
+    task = "stance"
+    name = "fnc-gbdt"
+    learned = True
+
+    def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
+        y = inputs.units[["doc_id", "id"]].merge(gold, on=["doc_id", "id"], how="left").label.to_numpy()
+        self.classes_ = sorted(set(y), key=STANCE_LABELS.index)
+        if len(self.classes_) == 1:  # nothing to separate: that class everywhere it is allowed
+            self.model_ = None
+            return
+        if len(y) >= MIN_ROWS_FOR_BOOSTING:
+            self.model_ = GradientBoostingClassifier(random_state=self.seed)
+        else:
+            self.model_ = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        self.model_.fit(_design(inputs.units), y)
+
+    def _scores(self, units: pd.DataFrame) -> np.ndarray:
+        """(units, STANCE_LABELS) class probabilities; labels never seen in training score 0."""
+        if self.model_ is None:
+            proba, classes = np.ones((len(units), 1)), self.classes_
+        else:
+            proba, classes = self.model_.predict_proba(_design(units)), list(self.model_.classes_)
+        scores = np.zeros((len(units), len(STANCE_LABELS)))
+        for j, label in enumerate(classes):
+            scores[:, STANCE_LABELS.index(label)] = proba[:, j]
+        return scores
+
+    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+        """The most probable label the level allows (never unrelated at source level); ties go to FNC-1 order."""
+        units = inputs.units
+        allowed = np.array([[lab in LABELS_FOR_LEVEL[lv] for lab in STANCE_LABELS] for lv in units.level])
+        best = np.where(allowed, self._scores(units), -np.inf).argmax(axis=1)
+        return pd.DataFrame({"doc_id": units.doc_id, "id": units.id,
+                             "label": [STANCE_LABELS[i] for i in best]})

@@ -1,0 +1,1 @@
+"""Feature extractors shared by the baselines: pure functions of the text a system is given."""

@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     task_names = args.task or list(TASKS)
     if args.list:
         for cls in registry.available():
-            print(f"{cls.task:12} {cls.name:20} {(cls.__doc__ or '').strip().splitlines()[0]}")
+            summary = (cls.__doc__ or "").strip().split("\n")[0]
+            print(f"{cls.task:12} {cls.name:20} {summary}")
         return 0
     if args.resamples < 10:
         raise UserError("--resamples must be at least 10")

@@ -16,6 +16,7 @@ BOOTSTRAP_SCHEME = "two-level: documents with replacement, then units within eac
 def snapshot(ctx, task_results: dict, comparisons: dict) -> dict[str, Any]:
     """Headline values with intervals and the paired test against the best, per task and system."""
     from baselines.metrics import for_task
+    from baselines.results import ranking
     from baselines.tasks import TASKS
 
     b = ctx.bench
@@ -27,16 +28,18 @@ def snapshot(ctx, task_results: dict, comparisons: dict) -> dict[str, Any]:
         columns = [f"{m.name}/{k}" for m in for_task(task_name) for k in m.headline
                    if any(m.name in s.values and k in s.values[m.name] for s in scored)]
         metric_name, key = task.primary
+        best, against = comparisons[task_name]
         systems = []
-        for s in sorted(scored, key=lambda s: (-s.values[metric_name][key], s.system["id"])):
+        for s in ranking(scored):
             values = {}
             for col in columns:
                 m, _, k = col.rpartition("/")
                 if m in s.values and k in s.values[m]:
                     iv = s.ci[m][k]
                     values[col] = [s.values[m][k], iv.low, iv.high]
-            c = comparisons[task_name][s.system["id"]]
-            systems.append({"id": s.system["id"], "values": values, "vs_best": None if c is None else {
+            c = against.get(s.system["id"])
+            role = "upper bound" if s.system["sees_gold"] else "best" if s.system["id"] == best else "compared"
+            systems.append({"id": s.system["id"], "role": role, "values": values, "vs_best": None if c is None else {
                 "difference": c.difference, "ci": [c.low, c.high], "p_value": c.p_value,
                 "significant": c.significant}})
         tasks[task_name] = {"primary": f"{metric_name}/{key}", "columns": columns, "systems": systems}
@@ -65,7 +68,7 @@ def task_markdown(board: dict[str, Any], task_name: str) -> str:
             v = s["values"].get(col)
             cells.append(f"{v[0]:.3f} [{v[1]:.3f}, {v[2]:.3f}]" if v else "n/a")
         c = s["vs_best"]
-        cells.append("best" if c is None else
+        cells.append("upper bound (gold answers)" if s["role"] == "upper bound" else "best" if c is None else
                      f"{c['difference']:+.3f} [{c['ci'][0]:+.3f}, {c['ci'][1]:+.3f}] "
                      f"{p_text(c['p_value'], board['resamples'])} "
                      + ("(significant)" if c["significant"] else "(not significant)"))

@@ -38,19 +38,28 @@ class Context:
         return cls(bench, seed, resamples, code_version(), packages())
 
 
-def compare_to_best(scored: list[Scored], weights) -> dict[str, Comparison | None]:
-    """Paired bootstrap of each system against the best on the task's primary value."""
-    if not scored:
-        return {}
-    task = TASKS[scored[0].task]
+def ranking(scored: list[Scored]) -> list[Scored]:
+    """Oracles (upper bounds) first, then by the task's primary value, ties by system id."""
+    metric_name, key = TASKS[scored[0].task].primary if scored else ("", "")
+    return sorted(scored, key=lambda s: (not s.system["sees_gold"], -s.values[metric_name][key], s.system["id"]))
+
+
+def compare_to_best(scored: list[Scored], weights) -> tuple[str | None, dict[str, Comparison]]:
+    """The best system that does not see gold, and a paired bootstrap of every other such
+    system against it on the task's primary value. Oracles are upper bounds, not competitors."""
+    competitors = [s for s in ranking(scored) if not s.system["sees_gold"]]
+    if not competitors:
+        return None, {}
+    task = TASKS[competitors[0].task]
     metric_name, key = task.primary
     aggregate = next(m.aggregate for m in for_task(task.name) if m.name == metric_name)
-    best = max(scored, key=lambda s: (s.values[metric_name][key], s.system["id"]))
-    return {s.system["id"]: None if s is best else
-            paired(s.stats[metric_name], best.stats[metric_name], weights, aggregate, key) for s in scored}
+    best = competitors[0]
+    return best.system["id"], {
+        s.system["id"]: paired(s.stats[metric_name], best.stats[metric_name], weights, aggregate, key)
+        for s in competitors[1:]}
 
 
-def to_json(s: Scored, ctx: Context, comparison: Comparison | None, best: str) -> dict:
+def to_json(s: Scored, ctx: Context, comparison: Comparison | None, best: str | None) -> dict:
     task = TASKS[s.task]
     definitions = {m.name: m.definition for m in for_task(s.task)}
     return {
@@ -84,16 +93,16 @@ def file_stem(system_id: str) -> str:
 
 
 def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
-          comparisons: dict[str, dict[str, Comparison | None]]) -> Path:
+          comparisons: dict[str, tuple[str | None, dict[str, Comparison]]]) -> Path:
     """Write every result file and the leaderboard; returns the run's folder."""
     root = out / ctx.bench.version
     for task_name, scored in task_results.items():
         folder = root / task_name
         folder.mkdir(parents=True, exist_ok=True)
-        best = next((sid for sid, c in comparisons[task_name].items() if c is None), "")
+        best, against = comparisons[task_name]
         for s in scored:
             stem = file_stem(s.system["id"])
-            doc = to_json(s, ctx, comparisons[task_name][s.system["id"]], best)
+            doc = to_json(s, ctx, against.get(s.system["id"]), best)
             (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
             s.predictions.to_parquet(folder / f"{stem}.parquet", index=False)
     board = leaderboard.snapshot(ctx, task_results, comparisons)

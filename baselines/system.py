@@ -37,4 +37,4 @@ class System(ABC):
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "task": self.task, "class": f"{type(self).__module__}.{type(self).__qualname__}",
-                "learned": self.learned, "params": dict(self.params)}
+                "learned": self.learned, "sees_gold": self.sees_gold, "params": dict(self.params)}

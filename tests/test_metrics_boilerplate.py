@@ -1,0 +1,118 @@
+"""Boilerplate metrics, cross-checked against scikit-learn and against a case worked by hand."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from labels.scheme import ROLES
+from baselines.metrics import for_task
+from baselines.tasks import TASKS
+
+METRICS = {m.name: m for m in for_task("boilerplate")}
+TASK = TASKS["boilerplate"]
+
+
+def approx(x: float):
+    """scikit-learn computes F1 as 2tp / (2tp + fp + fn), we as 2PR / (P + R): equal up to rounding."""
+    return pytest.approx(x, rel=1e-12, abs=1e-15)
+
+
+def aligned(doc_ids, lengths, gold_content, pred_content, gold_role=None, pred_role=None) -> pd.DataFrame:
+    """Lines of the given lengths laid end to end per document, through the task's own align."""
+    rows, next_start, next_line = [], {}, {}
+    for d, n in zip(doc_ids, lengths):
+        start, line = next_start.get(d, 0), next_line.get(d, 0)
+        rows.append((d, line, start, start + n, "x" * n))
+        next_start[d], next_line[d] = start + n + 2, line + 2  # a blank line between, as in real pages
+    units = pd.DataFrame(rows, columns=["doc_id", "line", "start", "end", "text"])
+    gold = units[["doc_id", "line"]].assign(is_content=np.asarray(gold_content, bool),
+                                            role=gold_role if gold_role is not None else "body")
+    pred = units[["doc_id", "line"]].assign(is_content=np.asarray(pred_content, bool))
+    if pred_role is not None:
+        pred["role"] = pred_role
+    return TASK.align(units, gold, pred)
+
+
+def test_hand_computed_case():
+    # line  chars  gold role    gold content  pred content  pred role
+    # 0     40     headline     yes           yes           headline     tp (lines and chars)
+    # 1     10     navigation   no            yes           body         fp
+    # 2     100    body         yes           no            navigation   fn
+    # 3     60     body         yes           yes           body         tp
+    # 4     30     related      no            no            related      tn
+    a = aligned(["d"] * 5, [40, 10, 100, 60, 30], [1, 0, 1, 1, 0], [1, 1, 0, 1, 0],
+                ["headline", "navigation", "body", "body", "related"],
+                ["headline", "body", "navigation", "body", "related"])
+    assert a.n_chars.tolist() == [40, 10, 100, 60, 30]
+    # lines: tp 2, fp 1, fn 1 -> P = 2/3, R = 2/3, F1 = 2/3
+    lines = METRICS["content_lines"].value(a)
+    assert lines["precision"] == 2 / 3 and lines["recall"] == 2 / 3
+    assert lines["f1"] == approx(2 / 3)
+    # chars: tp 40 + 60 = 100, fp 10, fn 100 -> P = 100/110 = 10/11, R = 100/200 = 1/2,
+    # F1 = 2 * (10/11) * (1/2) / (10/11 + 1/2) = (10/11) / (31/22) = 20/31
+    chars = METRICS["content_chars"].value(a)
+    assert chars["precision"] == 10 / 11 and chars["recall"] == 1 / 2
+    assert chars["f1"] == approx(20 / 31)
+    # roles: right on lines 0, 3, 4 -> accuracy 3/5. Per role present in gold or prediction:
+    # headline tp 1 -> F1 1; navigation gold line 1, predicted line 2 -> F1 0;
+    # body gold {2, 3}, predicted {1, 3} -> P 1/2, R 1/2, F1 1/2; related tp 1 -> F1 1.
+    # macro-F1 over those four (the six absent roles do not count) = (1 + 0 + 1/2 + 1) / 4 = 0.625
+    roles = METRICS["roles"].value(a)
+    assert roles["accuracy"] == 3 / 5
+    assert roles["macro_f1"] == 0.625
+    body = tuple(roles[f"body/{k}"] for k in ("precision", "recall", "f1", "support"))
+    assert body == (0.5, 0.5, 0.5, 2)
+    assert roles["navigation/f1"] == 0.0 and roles["headline/f1"] == 1.0
+    assert roles["caption/support"] == 0 and roles["caption/f1"] == 0.0
+
+
+def test_roles_apply_only_when_every_line_has_a_predicted_role():
+    a = aligned(["d"] * 3, [5, 5, 5], [1, 0, 1], [1, 0, 0])
+    assert not METRICS["roles"].applies(a)
+    a = aligned(["d"] * 3, [5, 5, 5], [1, 0, 1], [1, 0, 0], pred_role=["body", None, "body"])
+    assert not METRICS["roles"].applies(a)
+    a = aligned(["d"] * 3, [5, 5, 5], [1, 0, 1], [1, 0, 0], pred_role=["body", "other", "body"])
+    assert METRICS["roles"].applies(a)
+
+
+def _random_cases(n_cases: int = 40):
+    """Random documents and labels (seeded), including all-negative gold or predictions."""
+    rng = np.random.default_rng(0)
+    for case in range(n_cases):
+        n = int(rng.integers(1, 60))
+        docs = np.sort(rng.choice(["a", "b", "c"], n)).tolist()
+        lengths = rng.integers(1, 300, n).tolist()
+        gold = rng.random(n) < rng.uniform(0, 1)
+        pred = rng.random(n) < rng.uniform(0, 1)
+        if case == 0:
+            pred[:] = False
+        if case == 1:
+            gold[:] = False
+        p_roles = rng.dirichlet(np.full(len(ROLES), 0.3))  # skewed: some roles absent from both sides
+        gold_role = rng.choice(ROLES, n, p=p_roles).tolist()
+        pred_role = rng.choice(ROLES, n, p=p_roles).tolist()
+        yield aligned(docs, lengths, gold, pred, gold_role, pred_role), gold, pred, lengths, gold_role, pred_role
+
+
+def test_content_lines_and_chars_equal_sklearn_binary_on_random_cases():
+    for a, gold, pred, lengths, _, _ in _random_cases():
+        for name, weight in (("content_lines", None), ("content_chars", lengths)):
+            p, r, f, _ = precision_recall_fscore_support(gold, pred, average="binary", sample_weight=weight,
+                                                         zero_division=0.0)
+            ours = METRICS[name].value(a)
+            assert ours["precision"] == approx(p) and ours["recall"] == approx(r) and ours["f1"] == approx(f)
+
+
+def test_roles_equal_sklearn_accuracy_and_macro_f1_on_random_cases():
+    for a, _, _, _, gold_role, pred_role in _random_cases():
+        ours = METRICS["roles"].value(a)
+        assert ours["accuracy"] == approx(accuracy_score(gold_role, pred_role))
+        # sklearn's macro average runs over the labels present in gold or prediction
+        assert ours["macro_f1"] == approx(f1_score(gold_role, pred_role, average="macro", zero_division=0.0))
+        p, r, f, s = precision_recall_fscore_support(gold_role, pred_role, labels=list(ROLES), average=None,
+                                                     zero_division=0.0)
+        for i, role in enumerate(ROLES):
+            assert ours[f"{role}/precision"] == approx(p[i]) and ours[f"{role}/recall"] == approx(r[i])
+            assert ours[f"{role}/f1"] == approx(f[i]) and ours[f"{role}/support"] == s[i]

@@ -51,6 +51,11 @@ def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.
         bad = pred[col].isna()
         if bad.any():
             raise UserError(f"{_where(source, int(bad.idxmax()), col)}: empty value")
+    for col in task.labels:  # an optional answer column is all or nothing: a gap would go unscored
+        if col in pred.columns and col not in task.required and pred[col].isna().any():
+            i = int(pred[col].isna().idxmax())
+            raise UserError(f"{_where(source, i, col)}: empty value; give a {col} for every "
+                            f"{'line' if task.name == 'boilerplate' else 'row'} or leave the column out")
     for col in _TEXT_COLUMNS:
         if col in task.required:
             bad = ~pred[col].map(lambda v: isinstance(v, str))

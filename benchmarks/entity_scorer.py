@@ -86,7 +86,29 @@ def seqeval_strict(true_tags: list[list[str]], pred_tags: list[list[str]]) -> di
     return out
 
 
+# The harness scores OntoNotes-typed character spans; these stand in for the CoNLL types.
+AS_ONTONOTES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE", "MISC": "NORP"}
+
+
+def harness_aligned(true_tags: list[list[str]], pred_tags: list[list[str]]):
+    """The harness's aligned frame (one row per sentence, gold and predicted spans), with
+    token i of a sentence at characters [2i, 2i+1): spans decoded by strict IOB2."""
+    import pandas as pd
+
+    from labels.tokens import Token, iob2_to_spans
+
+    def spans(tokens, tags):
+        return [(s, e, AS_ONTONOTES[t]) for s, e, t in iob2_to_spans(tokens, tags)]
+
+    rows = []
+    for i, (g, p) in enumerate(zip(true_tags, pred_tags)):
+        tokens = [Token(2 * j, 2 * j + 1, "x") for j in range(len(g))]
+        rows.append((f"d{i}", 0, spans(tokens, g), spans(tokens, p)))
+    return pd.DataFrame(rows, columns=["doc_id", "line", "gold", "pred"])
+
+
 def main(argv: list[str] | None = None) -> int:
+    from baselines.metrics import for_task
     from baselines.metrics.token_view import strict_scores
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -104,7 +126,15 @@ def main(argv: list[str] | None = None) -> int:
         diff = sorted(k for k in set(ours) | set(reference) if ours.get(k) != reference.get(k))
         print(f"MISMATCH on {', '.join(diff)}", file=sys.stderr)
         return 1
-    seqeval_s, ours_s = t1 - t0, t2 - t1
+    aligned = harness_aligned(gold, pred)
+    span_metric = next(m for m in for_task("entities") if m.name == "ontonotes/strict")
+    t3 = time.perf_counter()
+    harness = span_metric.value(aligned)
+    t4 = time.perf_counter()
+    if any(harness[k] != reference[k] for k in ("precision", "recall", "f1")):
+        print("MISMATCH between the harness's span metric and seqeval (micro)", file=sys.stderr)
+        return 1
+    seqeval_s, ours_s, harness_s = t1 - t0, t2 - t1, t4 - t3
     print(f"tokens: {sum(map(len, gold)):,} in {len(gold):,} sentences; gold chunks: {reference['support']:,.0f}; "
           f"micro F1: {ours['f1']:.6f}")
     print("results identical: micro and per type (" + ", ".join(
@@ -112,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seqeval strict IOB2: {seqeval_s:.3f} s")
     print(f"token_view.strict_scores: {ours_s:.3f} s")
     print(f"speed-up: {seqeval_s / ours_s:.1f}x")
+    print(f"harness span metric (ontonotes/strict, spans already decoded): {harness_s:.3f} s, "
+          f"{seqeval_s / harness_s:.1f}x faster than seqeval, micro P/R/F1 identical")
     return 0
 
 

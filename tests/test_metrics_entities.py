@@ -75,6 +75,14 @@ def test_overlap_matches_one_to_one():
     assert (s["precision"], s["recall"], s["f1"]) == (0.0, 0.0, 0.0)
 
 
+def test_overlap_is_a_maximum_matching_not_greedy():
+    # gold A=[0,10) and B=[12,14); predictions P=[0,13) (overlaps A and B) and Q=[5,6) (overlaps A).
+    # Greedy left to right gives P->A and leaves Q unmatched (1 match); the maximum matching is
+    # P->B, Q->A: tp 2, fp 0, fn 0.
+    s = scores(aligned([(0, 50)], [(0, 10, "ORG"), (12, 14, "ORG")], [(0, 13, "ORG"), (5, 6, "ORG")]))
+    assert (s["ontonotes/overlap"]["precision"], s["ontonotes/overlap"]["recall"]) == (1.0, 1.0)
+
+
 def test_conll_view_maps_types_and_drops_numeric_ones():
     # one gold span per OntoNotes type, predicted exactly
     spans = [(10 * i, 10 * i + 5, t) for i, t in enumerate(scheme.ENTITY_TYPES)]

@@ -44,6 +44,8 @@ MALFORMED = {
                       f"{FILE}: row 3: label: unknown label 'maybe'; expected one of agree, disagree, discuss, "
                       "unrelated"),
     "unknown role": ("boilerplate", edit(4, "role", "navbar"), f"{FILE}: row 5: role: unknown label 'navbar'"),
+    "partial role column": ("boilerplate", edit(4, "role", None),
+                            f"{FILE}: row 5: role: empty value; give a role for every line or leave the column out"),
     "not a boolean": ("boilerplate", edit(0, "is_content", "yes"),
                       f"{FILE}: row 1: is_content: expected true or false, got 'yes'"),
     "fractional offset": ("entities", edit(2, "start", 83.5), f"{FILE}: row 3: start: expected an integer, got 83.5"),

@@ -1,0 +1,412 @@
+"""`python -m labels.agreement A B [--json]`: inter-annotator agreement between two annotation passes.
+
+A and B are two pass files of the same document, or two folders of pass files matched by
+doc_id (the file stem); a document in one folder only is a user error. Pass A is the
+reference wherever a figure is not symmetric. Over several documents every figure is
+pooled (micro): lines, mentions and matched stance pairs of all documents are counted
+together, never averaged per document.
+
+Definitions
+-----------
+Cohen's kappa of two label sequences a, b of equal length n > 0, over the categories K
+used in either: observed agreement p_o = #{i: a_i = b_i} / n; chance agreement
+p_e = sum over k in K of (#{i: a_i = k} / n) * (#{i: b_i = k} / n), from the two marginals;
+kappa = (p_o - p_e) / (1 - p_e). p_e = 1 exactly when both passes use one and the same
+single category, and then p_o = 1 too: kappa is defined as 1.0 there. With n = 0, kappa
+and raw agreement are undefined (None; null in JSON, n/a in the table).
+
+boilerplate
+    Units are the lines labelled in both passes: the same line number with the same
+    start and end. `lines` counts them (`lines_a`, `lines_b`: lines labelled in each
+    pass). role_agreement and role_kappa compare the roles; content_agreement and
+    content_kappa compare labels.scheme.is_content of the roles. Agreement = p_o.
+
+entities
+    A mention is (start, end, type). strict: a mention of B matches one of A when start,
+    end and type are equal (one-to-one: matched = size of the multiset intersection).
+    With |A|, |B| the mention counts: precision = matched / |B|, recall = matched / |A|,
+    F1 = 2 * matched / (|A| + |B|) (the harmonic mean of the two, and symmetric in A
+    and B). A ratio with a zero denominator is undefined (None). boundary: the same
+    with mentions reduced to (start, end), any type. by_type: strict figures restricted
+    to one OntoNotes type, for every type present in either pass, in the scheme's order.
+
+stance
+    Instances are split three ways. article: article-level instances with a page target
+    (a target_span); an instance of A matches one of B when their target_span start and
+    end are equal. source: source-level instances; they match when their holders are
+    the same mention (the holder ids, looked up in each pass's own entities, give the
+    same start and end) and their evidence spans overlap (some evidence span of one
+    and some of the other share at least one character: max(starts) < min(ends)).
+    Matching is one-to-one and greedy: the instances of A are taken in file order, and
+    each is paired with the first still unpaired instance of B, in file order, that
+    matches it. claims: article-level instances with an annotator-written target (no
+    target_span); they cannot be matched and are only counted (claims_a, claims_b).
+    For article, source and overall (article and source pooled): a, b = instances in
+    each pass, matched = pairs, agreement = p_o of the labels over the pairs, kappa =
+    Cohen's kappa of the labels over the pairs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Hashable, Sequence
+
+import numpy as np
+
+from labels import model, scheme
+from labels.cli import UserError, run
+from labels.model import GoldDocument, StanceInstance
+
+
+# ---------------------------------------------------------------------------- kappa
+
+def raw_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
+    """Share of positions where the two sequences agree; None when they are empty."""
+    if len(a) != len(b):
+        raise ValueError(f"label sequences differ in length: {len(a)} and {len(b)}")
+    if not a:
+        return None
+    return float(np.mean([x == y for x, y in zip(a, b)]))
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
+    """Cohen's kappa as defined in the module docstring; None when the sequences are empty."""
+    if len(a) != len(b):
+        raise ValueError(f"label sequences differ in length: {len(a)} and {len(b)}")
+    n = len(a)
+    if n == 0:
+        return None
+    categories = {c: i for i, c in enumerate(dict.fromkeys([*a, *b]))}
+    if len(categories) == 1:  # p_e = 1 and p_o = 1
+        return 1.0
+    ia = np.array([categories[x] for x in a])
+    ib = np.array([categories[x] for x in b])
+    p_o = float(np.mean(ia == ib))
+    pa = np.bincount(ia, minlength=len(categories)) / n
+    pb = np.bincount(ib, minlength=len(categories)) / n
+    p_e = float(pa @ pb)
+    return (p_o - p_e) / (1.0 - p_e)
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+# ---------------------------------------------------------------------------- figures
+
+@dataclass(frozen=True)
+class BoilerplateAgreement:
+    lines: int
+    lines_a: int
+    lines_b: int
+    role_agreement: float | None
+    role_kappa: float | None
+    content_agreement: float | None
+    content_kappa: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines, "lines_a": self.lines_a, "lines_b": self.lines_b,
+            "role_agreement": self.role_agreement, "role_kappa": self.role_kappa,
+            "content_agreement": self.content_agreement, "content_kappa": self.content_kappa,
+        }
+
+
+@dataclass(frozen=True)
+class SpanF1:
+    a: int
+    b: int
+    matched: int
+
+    @property
+    def precision(self) -> float | None:
+        return _ratio(self.matched, self.b)
+
+    @property
+    def recall(self) -> float | None:
+        return _ratio(self.matched, self.a)
+
+    @property
+    def f1(self) -> float | None:
+        return _ratio(2 * self.matched, self.a + self.b)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "matched": self.matched,
+                "precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
+@dataclass(frozen=True)
+class EntityAgreement:
+    strict: SpanF1
+    boundary: SpanF1
+    by_type: tuple[tuple[str, SpanF1], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strict": self.strict.to_dict(), "boundary": self.boundary.to_dict(),
+                "by_type": {t: f.to_dict() for t, f in self.by_type}}
+
+
+@dataclass(frozen=True)
+class StanceLevelAgreement:
+    a: int
+    b: int
+    matched: int
+    agreement: float | None
+    kappa: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "matched": self.matched,
+                "agreement": self.agreement, "kappa": self.kappa}
+
+
+@dataclass(frozen=True)
+class StanceAgreement:
+    article: StanceLevelAgreement
+    source: StanceLevelAgreement
+    overall: StanceLevelAgreement
+    claims_a: int
+    claims_b: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article.to_dict(), "source": self.source.to_dict(),
+                "overall": self.overall.to_dict(),
+                "claims_a": self.claims_a, "claims_b": self.claims_b}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    documents: tuple[str, ...]
+    boilerplate: BoilerplateAgreement
+    entities: EntityAgreement
+    stance: StanceAgreement
+
+    def to_dict(self, ndigits: int | None = None) -> dict[str, Any]:
+        """Plain JSON-ready dict in a fixed key order; floats rounded to ndigits when given."""
+        out = {"documents": list(self.documents), "boilerplate": self.boilerplate.to_dict(),
+               "entities": self.entities.to_dict(), "stance": self.stance.to_dict()}
+        return out if ndigits is None else _round(out, ndigits)
+
+
+def _round(value: Any, ndigits: int) -> Any:
+    if isinstance(value, float):
+        return round(value, ndigits)
+    if isinstance(value, dict):
+        return {k: _round(v, ndigits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v, ndigits) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------------- computation
+
+def _boilerplate(pairs: list[tuple[GoldDocument, GoldDocument]]) -> BoilerplateAgreement:
+    roles_a: list[str] = []
+    roles_b: list[str] = []
+    n_a = n_b = 0
+    for a, b in pairs:
+        by_unit = {(x.line, x.start, x.end): x.role for x in b.lines}
+        n_a, n_b = n_a + len(a.lines), n_b + len(b.lines)
+        for x in a.lines:
+            key = (x.line, x.start, x.end)
+            if key in by_unit:
+                roles_a.append(x.role)
+                roles_b.append(by_unit[key])
+    content_a = [scheme.is_content(r) for r in roles_a]
+    content_b = [scheme.is_content(r) for r in roles_b]
+    return BoilerplateAgreement(
+        lines=len(roles_a), lines_a=n_a, lines_b=n_b,
+        role_agreement=raw_agreement(roles_a, roles_b), role_kappa=cohen_kappa(roles_a, roles_b),
+        content_agreement=raw_agreement(content_a, content_b),
+        content_kappa=cohen_kappa(content_a, content_b),
+    )
+
+
+def _span_f1(a: Counter, b: Counter) -> SpanF1:
+    return SpanF1(sum(a.values()), sum(b.values()), sum((a & b).values()))
+
+
+def _entities(pairs: list[tuple[GoldDocument, GoldDocument]]) -> EntityAgreement:
+    # Mentions keyed by document so that equal offsets in two documents never match.
+    strict_a, strict_b = Counter(), Counter()
+    for a, b in pairs:
+        strict_a.update((a.doc_id, e.start, e.end, e.type) for e in a.entities)
+        strict_b.update((a.doc_id, e.start, e.end, e.type) for e in b.entities)
+
+    def drop_type(c: Counter) -> Counter:
+        out: Counter = Counter()
+        for (doc, start, end, _), n in c.items():
+            out[(doc, start, end)] += n
+        return out
+
+    def of_type(c: Counter, t: str) -> Counter:
+        return Counter({k: n for k, n in c.items() if k[3] == t})
+
+    present = {k[3] for k in strict_a} | {k[3] for k in strict_b}
+    order = [t for t in scheme.ENTITY_TYPES if t in present] + sorted(present - set(scheme.ENTITY_TYPES))
+    return EntityAgreement(
+        strict=_span_f1(strict_a, strict_b),
+        boundary=_span_f1(drop_type(strict_a), drop_type(strict_b)),
+        by_type=tuple((t, _span_f1(of_type(strict_a, t), of_type(strict_b, t))) for t in order),
+    )
+
+
+def _holder_span(doc: GoldDocument, s: StanceInstance, which: str) -> tuple[int, int]:
+    for e in doc.entities:
+        if e.id == s.holder:
+            return e.start, e.end
+    raise UserError(f"{doc.doc_id}: pass {which}: stance {s.id}: holder {s.holder!r} is not an entity id")
+
+
+def _overlap(x: tuple, y: tuple) -> bool:
+    return any(max(p.start, q.start) < min(p.end, q.end) for p in x for q in y)
+
+
+def _greedy(a: list, b: list, matches) -> list[tuple[int, int]]:
+    """One-to-one pairs (i, j): each a[i] in order takes the first unpaired b[j] that matches it."""
+    taken: set[int] = set()
+    pairs = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            if j not in taken and matches(x, y):
+                taken.add(j)
+                pairs.append((i, j))
+                break
+    return pairs
+
+
+def _level(n_a: int, n_b: int, labels: list[tuple[str, str]]) -> StanceLevelAgreement:
+    la, lb = [x for x, _ in labels], [y for _, y in labels]
+    return StanceLevelAgreement(n_a, n_b, len(labels), raw_agreement(la, lb), cohen_kappa(la, lb))
+
+
+def _page(d: GoldDocument) -> list[StanceInstance]:
+    return [s for s in d.stance if s.level == "article" and s.target_span is not None]
+
+
+def _claims(d: GoldDocument) -> list[StanceInstance]:
+    return [s for s in d.stance if s.level == "article" and s.target_span is None]
+
+
+def _source(d: GoldDocument, which: str) -> list[tuple[StanceInstance, tuple[int, int]]]:
+    return [(s, _holder_span(d, s, which)) for s in d.stance if s.level == "source"]
+
+
+def stance_pairs(a: GoldDocument, b: GoldDocument) -> dict[str, list[tuple[StanceInstance, StanceInstance]]]:
+    """The matched (A, B) stance instances of one document, by level, in pass A's order."""
+    pa, pb = _page(a), _page(b)
+    article = _greedy(pa, pb, lambda x, y: (x.target_span.start, x.target_span.end)
+                      == (y.target_span.start, y.target_span.end))
+    sa, sb = _source(a, "A"), _source(b, "B")
+    source = _greedy(sa, sb, lambda x, y: x[1] == y[1] and _overlap(x[0].evidence, y[0].evidence))
+    return {"article": [(pa[i], pb[j]) for i, j in article],
+            "source": [(sa[i][0], sb[j][0]) for i, j in source]}
+
+
+def _stance(pairs: list[tuple[GoldDocument, GoldDocument]]) -> StanceAgreement:
+    counts: Counter = Counter()
+    labels: dict[str, list[tuple[str, str]]] = {"article": [], "source": []}
+    for a, b in pairs:
+        for level, matched in stance_pairs(a, b).items():
+            labels[level] += [(x.label, y.label) for x, y in matched]
+        counts.update({"article_a": len(_page(a)), "article_b": len(_page(b)),
+                       "source_a": sum(1 for s in a.stance if s.level == "source"),
+                       "source_b": sum(1 for s in b.stance if s.level == "source"),
+                       "claims_a": len(_claims(a)), "claims_b": len(_claims(b))})
+    article = _level(counts["article_a"], counts["article_b"], labels["article"])
+    source = _level(counts["source_a"], counts["source_b"], labels["source"])
+    overall = _level(article.a + source.a, article.b + source.b, labels["article"] + labels["source"])
+    return StanceAgreement(article, source, overall, counts["claims_a"], counts["claims_b"])
+
+
+def agreement(pairs: list[tuple[GoldDocument, GoldDocument]]) -> Agreement:
+    """Agreement between pass A (first of each pair, the reference) and pass B, pooled over the pairs."""
+    for a, b in pairs:
+        if a.doc_id != b.doc_id:
+            raise UserError(f"the passes are of different documents: {a.doc_id} and {b.doc_id}")
+    ids = [a.doc_id for a, _ in pairs]
+    dup = [d for d, n in Counter(ids).items() if n > 1]
+    if dup:
+        raise UserError(f"document {dup[0]} is given more than once")
+    return Agreement(tuple(ids), _boilerplate(pairs), _entities(pairs), _stance(pairs))
+
+
+# ---------------------------------------------------------------------------- CLI
+
+def _load(path: Path) -> GoldDocument:
+    doc, problems = model.load(path)
+    if problems or doc is None:
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise UserError(f"{problems[0] if problems else path}{more}")
+    return doc
+
+
+def load_pairs(a: Path, b: Path) -> list[tuple[GoldDocument, GoldDocument]]:
+    """The (pass A, pass B) documents named by two files or two folders of files."""
+    for p in (a, b):
+        if not p.exists():
+            raise UserError(f"{p}: no such file or folder")
+    if a.is_file() and b.is_file():
+        return [(_load(a), _load(b))]
+    if not (a.is_dir() and b.is_dir()):
+        raise UserError(f"{a} and {b}: give two pass files or two folders of pass files")
+    files_a = {p.stem: p for p in a.glob("*.json")}
+    files_b = {p.stem: p for p in b.glob("*.json")}
+    for here, there, files, other in ((a, b, files_a, files_b), (b, a, files_b, files_a)):
+        only = sorted(set(files) - set(other))
+        if only:
+            more = f" (and {len(only) - 1} more)" if len(only) > 1 else ""
+            raise UserError(f"document {only[0]} is in {here} but not in {there}{more}")
+    if not files_a:
+        raise UserError(f"{a} and {b}: no pass files (*.json)")
+    return [(_load(files_a[d]), _load(files_b[d])) for d in sorted(files_a)]
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.4f}"
+
+
+def render(ag: Agreement) -> str:
+    """The figures as a plain-text table."""
+    bp, en, st = ag.boilerplate, ag.entities, ag.stance
+    out = [f"Inter-annotator agreement, pass A (reference) vs pass B: {len(ag.documents)} document(s)", ""]
+    out += [f"Boilerplate: {bp.lines} line(s) labelled in both passes (A {bp.lines_a}, B {bp.lines_b})",
+            f"  {'label':<12}{'agreement':>10}{'kappa':>9}",
+            f"  {'role':<12}{_f(bp.role_agreement):>10}{_f(bp.role_kappa):>9}",
+            f"  {'is_content':<12}{_f(bp.content_agreement):>10}{_f(bp.content_kappa):>9}", ""]
+    head = f"  {'':<13}{'|A|':>5}{'|B|':>5}{'matched':>9}{'precision':>11}{'recall':>8}{'F1':>8}"
+
+    def row(name: str, f: SpanF1) -> str:
+        return (f"  {name:<13}{f.a:>5}{f.b:>5}{f.matched:>9}{_f(f.precision):>11}"
+                f"{_f(f.recall):>8}{_f(f.f1):>8}")
+
+    out += ["Entities: strict span match (start, end, type); boundary: start, end only", head,
+            row("strict", en.strict), row("boundary", en.boundary)]
+    out += [row(t, f) for t, f in en.by_type] + [""]
+    out += ["Stance: matched instances (article: same page target span; source: same holder mention,",
+            "overlapping evidence; greedy one-to-one in pass A's order)",
+            f"  {'level':<10}{'|A|':>5}{'|B|':>5}{'matched':>9}{'agreement':>11}{'kappa':>9}"]
+    for name, lv in (("article", st.article), ("source", st.source), ("overall", st.overall)):
+        out.append(f"  {name:<10}{lv.a:>5}{lv.b:>5}{lv.matched:>9}{_f(lv.agreement):>11}{_f(lv.kappa):>9}")
+    out.append(f"  annotator claims (article level, not matchable): A {st.claims_a}, B {st.claims_b}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m labels.agreement", description=__doc__.splitlines()[0])
+    parser.add_argument("a", type=Path, help="pass A: a pass file or a folder of pass files (the reference)")
+    parser.add_argument("b", type=Path, help="pass B: a pass file or a folder of pass files")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (floats to 4 places)")
+    args = parser.parse_args(argv)
+    result = agreement(load_pairs(args.a, args.b))
+    if args.json:
+        print(json.dumps(result.to_dict(ndigits=4), indent=1))
+    else:
+        print(render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    run(main)

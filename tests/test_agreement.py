@@ -1,0 +1,386 @@
+"""Inter-annotator agreement: hand-computed figures, kappa against sklearn, the CLI, the real passes."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from conftest import ROOT, SEED_ID, cli
+from labels.agreement import (Agreement, SpanF1, agreement, cohen_kappa, load_pairs, raw_agreement,
+                              stance_pairs)
+from labels.cli import UserError
+from labels.model import Entity, GoldDocument, LineLabel, Span, StanceInstance, load
+
+PASS_A = ROOT / "labels" / "passes" / "A"
+PASS_B = ROOT / "labels" / "passes" / "B"
+
+
+# ---------------------------------------------------------------------------- hand-built documents
+
+def line(n: int, role: str) -> LineLabel:
+    return LineLabel(n, 10 * n, 10 * n + 5, "x" * 5, role)
+
+
+def ent(eid: str, start: int, end: int, etype: str) -> Entity:
+    return Entity(eid, start, end, "x" * (end - start), etype)
+
+
+def sp(start: int, end: int) -> Span:
+    return Span(start, end, "x" * (end - start))
+
+
+def page(sid: str, start: int, end: int, label: str) -> StanceInstance:
+    return StanceInstance(sid, "article", "t", "page", sp(start, end), None, (), label)
+
+
+def claim(sid: str, label: str) -> StanceInstance:
+    return StanceInstance(sid, "article", "a claim", "annotator", None, None, (), label)
+
+
+def src(sid: str, holder: str, ev: tuple[int, int], label: str) -> StanceInstance:
+    return StanceInstance(sid, "source", "a claim", "annotator", None, holder, (sp(*ev),), label)
+
+
+DOC_A = GoldDocument(
+    "d", annotator="A",
+    lines=(line(0, "headline"), line(1, "body"), line(2, "body"), line(3, "navigation"),
+           line(4, "body")),                                   # line 4: only in A, left out
+    entities=(ent("e1", 0, 5, "PERSON"), ent("e2", 10, 15, "ORG"), ent("e3", 20, 25, "GPE"),
+              ent("e4", 30, 35, "DATE")),
+    stance=(page("a1", 0, 5, "agree"), page("a2", 100, 110, "unrelated"), claim("a3", "discuss"),
+            src("a4", "e1", (0, 20), "agree"),
+            src("a5", "e1", (50, 60), "disagree"),
+            src("a6", "e3", (20, 30), "discuss"),
+            src("a7", "e3", (20, 40), "agree")),
+)
+DOC_B = GoldDocument(
+    "d", annotator="B",
+    lines=(line(0, "headline"), line(1, "body"), line(2, "caption"), line(3, "navigation")),
+    # different ids from A: holders are matched by their mention, never by id
+    entities=(ent("x1", 0, 5, "PERSON"), ent("x2", 10, 15, "GPE"), ent("x3", 20, 25, "GPE"),
+              ent("x4", 40, 45, "ORG"), ent("x5", 50, 52, "CARDINAL")),
+    stance=(page("b1", 100, 110, "unrelated"), page("b2", 0, 5, "disagree"),
+            page("b3", 200, 210, "unrelated"),               # no page target in A at [200, 210)
+            claim("b4", "agree"), claim("b5", "disagree"),
+            src("b6", "x1", (19, 25), "agree"),     # same mention [0,5) as a4, shares char 19 with [0,20)
+            src("b7", "x1", (60, 70), "disagree"),  # [60,70) only touches a5's [50,60): no overlap
+            src("b8", "x2", (20, 30), "discuss"),   # holder [10,15): no A holder there
+            src("b9", "x3", (25, 35), "agree")),    # overlaps a6 and a7; a6 comes first and takes it
+)
+
+
+def test_hand_built_boilerplate():
+    # Lines in both: 0..3 (line 4 is in A only).
+    # roles A: headline body body navigation; B: headline body caption navigation
+    #   p_o = 3/4; marginals A {headline 1, body 2, navigation 1}, B {headline 1, body 1, caption 1,
+    #   navigation 1}: p_e = (1*1 + 2*1 + 1*1) / 16 = 1/4; kappa = (3/4 - 1/4) / (3/4) = 2/3
+    # is_content A: T T T F; B: T T F F
+    #   p_o = 3/4; p_e = (3*2 + 1*2) / 16 = 1/2; kappa = (3/4 - 1/2) / (1/2) = 1/2
+    bp = agreement([(DOC_A, DOC_B)]).boilerplate
+    assert (bp.lines, bp.lines_a, bp.lines_b) == (4, 5, 4)
+    assert bp.role_agreement == 0.75
+    assert bp.role_kappa == pytest.approx(2 / 3, abs=1e-15)
+    assert bp.content_agreement == 0.75
+    assert bp.content_kappa == pytest.approx(1 / 2, abs=1e-15)
+
+
+def test_hand_built_entities():
+    # A: (0,5,PERSON) (10,15,ORG) (20,25,GPE) (30,35,DATE)                        |A| = 4
+    # B: (0,5,PERSON) (10,15,GPE) (20,25,GPE) (40,45,ORG) (50,52,CARDINAL)         |B| = 5
+    # strict: PERSON [0,5) and GPE [20,25) match: 2; P = 2/5, R = 2/4, F1 = 2*2/9 = 4/9
+    # boundary: [0,5) [10,15) [20,25): 3; P = 3/5, R = 3/4, F1 = 2*3/9 = 2/3
+    en = agreement([(DOC_A, DOC_B)]).entities
+    assert en.strict == SpanF1(4, 5, 2)
+    assert (en.strict.precision, en.strict.recall) == (0.4, 0.5)
+    assert en.strict.f1 == pytest.approx(4 / 9, abs=1e-15)
+    assert en.boundary == SpanF1(4, 5, 3)
+    assert (en.boundary.precision, en.boundary.recall) == (0.6, 0.75)
+    assert en.boundary.f1 == pytest.approx(2 / 3, abs=1e-15)
+    # every type present in either pass, in the scheme's order
+    # PERSON 1/1/1; ORG 1/1/0; GPE A 1, B 2, 1 matched: P 1/2, R 1, F1 2/3;
+    # DATE A only: P undefined, R 0, F1 0; CARDINAL B only: P 0, R undefined, F1 0
+    assert dict(en.by_type) == {"PERSON": SpanF1(1, 1, 1), "ORG": SpanF1(1, 1, 0), "GPE": SpanF1(1, 2, 1),
+                                "DATE": SpanF1(1, 0, 0), "CARDINAL": SpanF1(0, 1, 0)}
+    assert [t for t, _ in en.by_type] == ["PERSON", "ORG", "GPE", "DATE", "CARDINAL"]
+    by = dict(en.by_type)
+    assert (by["GPE"].precision, by["GPE"].recall) == (0.5, 1.0)
+    assert by["GPE"].f1 == pytest.approx(2 / 3, abs=1e-15)
+    assert by["DATE"].to_dict() == {"a": 1, "b": 0, "matched": 0, "precision": None, "recall": 0.0, "f1": 0.0}
+    assert by["CARDINAL"].to_dict() == {"a": 0, "b": 1, "matched": 0, "precision": 0.0, "recall": None,
+                                        "f1": 0.0}
+
+
+def test_hand_built_stance():
+    # article (page targets): a1[0,5) <-> b2[0,5), a2[100,110) <-> b1[100,110); b3 unmatched
+    #   labels (agree, disagree), (unrelated, unrelated): p_o = 1/2
+    #   A {agree 1, unrelated 1}, B {disagree 1, unrelated 1}: p_e = 1*1/4 = 1/4; kappa = (1/4)/(3/4) = 1/3
+    # source: a4 <-> b6 (holder [0,5), evidence share char 19); a5 x b7 (touching, no overlap);
+    #   a6 <-> b9 (holder [20,25), [20,30) & [25,35)); a7 would match b9 but a6 took it (greedy, A order)
+    #   b8's holder is [10,15): no match. labels (agree, agree), (discuss, agree): p_o = 1/2
+    #   A {agree 1, discuss 1}, B {agree 2}: p_e = 1*2/4 = 1/2; kappa = 0 / (1/2) = 0
+    # overall: 4 pairs, p_o = 2/4; A {agree 2, unrelated 1, discuss 1}, B {agree 2, disagree 1,
+    #   unrelated 1}: p_e = (2*2 + 1*1) / 16 = 5/16; kappa = (8/16 - 5/16) / (11/16) = 3/11
+    pairs = stance_pairs(DOC_A, DOC_B)
+    assert [(x.id, y.id) for x, y in pairs["article"]] == [("a1", "b2"), ("a2", "b1")]
+    assert [(x.id, y.id) for x, y in pairs["source"]] == [("a4", "b6"), ("a6", "b9")]
+    st = agreement([(DOC_A, DOC_B)]).stance
+    assert (st.article.a, st.article.b, st.article.matched, st.article.agreement) == (2, 3, 2, 0.5)
+    assert st.article.kappa == pytest.approx(1 / 3, abs=1e-15)
+    assert (st.source.a, st.source.b, st.source.matched, st.source.agreement) == (4, 4, 2, 0.5)
+    assert st.source.kappa == pytest.approx(0.0, abs=1e-15)
+    assert (st.overall.a, st.overall.b, st.overall.matched, st.overall.agreement) == (6, 7, 4, 0.5)
+    assert st.overall.kappa == pytest.approx(3 / 11, abs=1e-15)
+    assert (st.claims_a, st.claims_b) == (1, 2)
+
+
+def test_documents_are_pooled_not_averaged():
+    # The same pair twice under two ids: every count doubles, every ratio and kappa is unchanged
+    # (kappa of a sequence concatenated with itself has the same p_o and marginals).
+    a2, b2 = (GoldDocument("e", d.lines, d.entities, d.stance, d.annotator) for d in (DOC_A, DOC_B))
+    one, two = agreement([(DOC_A, DOC_B)]), agreement([(DOC_A, DOC_B), (a2, b2)])
+    assert two.documents == ("d", "e")
+    assert two.boilerplate.lines == 8 and two.entities.strict == SpanF1(8, 10, 4)
+    assert two.stance.overall.matched == 8 and two.stance.claims_b == 4
+    assert two.boilerplate.role_kappa == pytest.approx(one.boilerplate.role_kappa, abs=1e-12)
+    assert two.stance.overall.kappa == pytest.approx(one.stance.overall.kappa, abs=1e-12)
+
+
+def test_kappa_edge_cases():
+    assert cohen_kappa([], []) is None and raw_agreement([], []) is None
+    assert cohen_kappa(["body"] * 3, ["body"] * 3) == 1.0   # p_e = 1 = p_o: defined as 1.0
+    assert cohen_kappa(["a", "b"], ["b", "a"]) == -1.0      # p_o = 0, p_e = 1/2: -1/2 / 1/2
+    with pytest.raises(ValueError):
+        cohen_kappa(["a"], ["a", "b"])
+    empty = GoldDocument("d", (), (), ())
+    ag = agreement([(empty, empty)])
+    assert ag.boilerplate.role_kappa is None and ag.entities.strict.f1 is None
+    assert ag.stance.overall.to_dict() == {"a": 0, "b": 0, "matched": 0, "agreement": None, "kappa": None}
+
+
+def test_user_errors_in_the_pairs():
+    with pytest.raises(UserError, match="different documents: d and e"):
+        agreement([(DOC_A, GoldDocument("e", (), (), ()))])
+    with pytest.raises(UserError, match="given more than once"):
+        agreement([(DOC_A, DOC_B), (DOC_A, DOC_B)])
+    dangling = GoldDocument("d", (), (), (src("s1", "e9", (0, 5), "agree"),))
+    with pytest.raises(UserError, match="pass B: stance s1: holder 'e9' is not an entity id"):
+        agreement([(DOC_A, dangling)])
+
+
+# ---------------------------------------------------------------------------- kappa against sklearn
+
+def _sk(a, b) -> float:
+    return float(cohen_kappa_score(a, b))
+
+
+def test_kappa_matches_sklearn_on_random_pairs():
+    rng = random.Random(0)
+    checked = 0
+    for _ in range(500):
+        k = rng.randint(2, 6)
+        cats = [f"c{i}" for i in range(k)]
+        weights = [rng.random() ** 2 for _ in cats]
+        n = rng.randint(1, 80)
+        agree = rng.random()
+        a = rng.choices(cats, weights, k=n)
+        b = [x if rng.random() < agree else rng.choice(cats) for x in a]
+        if len(set(a) | set(b)) == 1:   # sklearn: 0/0 = nan there; ours is 1.0 by definition
+            assert cohen_kappa(a, b) == 1.0
+            continue
+        assert abs(cohen_kappa(a, b) - _sk(a, b)) <= 1e-12, (a, b)
+        # booleans, as is_content is compared
+        ab, bb = [x == "c0" for x in a], [x == "c0" for x in b]
+        if len(set(ab) | set(bb)) > 1:
+            assert abs(cohen_kappa(ab, bb) - _sk(ab, bb)) <= 1e-12
+        checked += 1
+    assert checked > 450
+
+
+def _real() -> tuple[GoldDocument, GoldDocument]:
+    a, pa = load(PASS_A / f"{SEED_ID}.json")
+    b, pb = load(PASS_B / f"{SEED_ID}.json")
+    assert not pa and not pb
+    return a, b
+
+
+def test_kappa_matches_sklearn_on_the_real_passes():
+    a, b = _real()
+    roles_b = {x.line: x.role for x in b.lines}
+    ra = [x.role for x in a.lines if x.line in roles_b]
+    rb = [roles_b[x.line] for x in a.lines if x.line in roles_b]
+    assert abs(cohen_kappa(ra, rb) - _sk(ra, rb)) <= 1e-12
+    ca, cb = [r in ("headline", "subheadline", "body") for r in ra], [r in ("headline", "subheadline", "body")
+                                                                        for r in rb]
+    assert abs(cohen_kappa(ca, cb) - _sk(ca, cb)) <= 1e-12
+    pairs = stance_pairs(a, b)
+    for matched in (pairs["article"], pairs["source"], pairs["article"] + pairs["source"]):
+        la, lb = [x.label for x, _ in matched], [y.label for _, y in matched]
+        assert abs(cohen_kappa(la, lb) - _sk(la, lb)) <= 1e-12
+    # the real roles agree perfectly; a perturbed copy checks a kappa below 1 on the real marginals
+    rb2 = list(rb)
+    rb2[3], rb2[5], rb2[12] = "caption", "media", "navigation"
+    assert cohen_kappa(ra, rb2) < 1
+    assert abs(cohen_kappa(ra, rb2) - _sk(ra, rb2)) <= 1e-12
+
+
+# ---------------------------------------------------------------------------- the real passes, pinned
+
+def test_real_passes_pinned():
+    # Checked by hand against the two files:
+    # lines: both passes label the same 23 lines with the same roles -> agreement 1, kappa 1.
+    # entities: B = A minus EVENT "Russia-Ukraine war" [1475,1493), plus GPE "Russia" [1475,1481),
+    #   GPE "Ukraine" [1482,1489) and ORG "coalition of the willing" at [723,747) and [1214,1238).
+    #   |A| 66, |B| 69, matched 65 (strict and boundary alike): P 65/69, R 65/66, F1 130/135.
+    # stance, article: s1 [11,81), s2 [1849,1909), s3 [2601,2721) in both, same labels: 3/3, kappa 1.
+    # stance, source: A s8 (holder "China" [11,16) in the headline) has no counterpart in B; the other
+    #   nine pair up in order, except that Trump's two positions ([1292,1304), same evidence) are listed
+    #   in opposite orders, so greedy matching pairs A s13 (disagree) with B s12 (agree) and A s14
+    #   (agree) with B s13 (disagree): 7/9 agree. A {disagree 4, agree 5}, B {disagree 4, agree 5}:
+    #   p_e = (16 + 25)/81 = 41/81, p_o = 63/81, kappa = 22/40 = 0.55.
+    # overall: 12 pairs, 10 agree; A and B {agree 6, disagree 4, unrelated 2}: p_e = 56/144,
+    #   p_o = 120/144, kappa = 64/88 = 8/11.
+    a, b = _real()
+    ag = agreement([(a, b)])
+    assert ag.documents == (SEED_ID,)
+    bp = ag.boilerplate
+    assert (bp.lines, bp.lines_a, bp.lines_b) == (23, 23, 23)
+    assert (bp.role_agreement, bp.role_kappa, bp.content_agreement, bp.content_kappa) == (1.0, 1.0, 1.0, 1.0)
+    en = ag.entities
+    assert en.strict == SpanF1(66, 69, 65) and en.boundary == SpanF1(66, 69, 65)
+    assert en.strict.f1 == pytest.approx(130 / 135, abs=1e-15)
+    assert dict(en.by_type) == {
+        "PERSON": SpanF1(7, 7, 7), "NORP": SpanF1(6, 6, 6), "ORG": SpanF1(11, 13, 11),
+        "GPE": SpanF1(34, 36, 34), "LOC": SpanF1(1, 1, 1), "EVENT": SpanF1(1, 0, 0),
+        "LANGUAGE": SpanF1(1, 1, 1), "DATE": SpanF1(4, 4, 4), "TIME": SpanF1(1, 1, 1),
+    }
+    pairs = stance_pairs(a, b)
+    assert [(x.id, y.id) for x, y in pairs["article"]] == [("s1", "s1"), ("s2", "s2"), ("s3", "s3")]
+    assert [(x.id, y.id) for x, y in pairs["source"]] == [
+        ("s9", "s8"), ("s10", "s9"), ("s11", "s10"), ("s12", "s11"), ("s13", "s12"), ("s14", "s13"),
+        ("s15", "s14"), ("s16", "s15"), ("s17", "s16")]
+    st = ag.stance
+    assert st.article.to_dict() == {"a": 3, "b": 3, "matched": 3, "agreement": 1.0, "kappa": 1.0}
+    assert (st.source.a, st.source.b, st.source.matched) == (10, 9, 9)
+    assert st.source.agreement == pytest.approx(7 / 9, abs=1e-15)
+    assert st.source.kappa == pytest.approx(0.55, abs=1e-15)
+    assert (st.overall.a, st.overall.b, st.overall.matched) == (13, 12, 12)
+    assert st.overall.agreement == pytest.approx(10 / 12, abs=1e-15)
+    assert st.overall.kappa == pytest.approx(8 / 11, abs=1e-15)
+    assert (st.claims_a, st.claims_b) == (4, 4)
+
+
+def test_to_dict_key_order_and_rounding():
+    a, b = _real()
+    d = agreement([(a, b)]).to_dict(ndigits=4)
+    assert list(d) == ["documents", "boilerplate", "entities", "stance"]
+    assert list(d["boilerplate"]) == ["lines", "lines_a", "lines_b", "role_agreement", "role_kappa",
+                                      "content_agreement", "content_kappa"]
+    assert list(d["entities"]) == ["strict", "boundary", "by_type"]
+    assert list(d["stance"]) == ["article", "source", "overall", "claims_a", "claims_b"]
+    assert d["entities"]["strict"] == {"a": 66, "b": 69, "matched": 65, "precision": 0.942,
+                                       "recall": 0.9848, "f1": 0.963}
+    assert d["stance"]["source"] == {"a": 10, "b": 9, "matched": 9, "agreement": 0.7778, "kappa": 0.55}
+    assert d["stance"]["overall"]["kappa"] == 0.7273
+
+
+# ---------------------------------------------------------------------------- CLI
+
+TABLE = """\
+Inter-annotator agreement, pass A (reference) vs pass B: 1 document(s)
+
+Boilerplate: 23 line(s) labelled in both passes (A 23, B 23)
+  label        agreement    kappa
+  role            1.0000   1.0000
+  is_content      1.0000   1.0000
+
+Entities: strict span match (start, end, type); boundary: start, end only
+                 |A|  |B|  matched  precision  recall      F1
+  strict          66   69       65     0.9420  0.9848  0.9630
+  boundary        66   69       65     0.9420  0.9848  0.9630
+  PERSON           7    7        7     1.0000  1.0000  1.0000
+  NORP             6    6        6     1.0000  1.0000  1.0000
+  ORG             11   13       11     0.8462  1.0000  0.9167
+  GPE             34   36       34     0.9444  1.0000  0.9714
+  LOC              1    1        1     1.0000  1.0000  1.0000
+  EVENT            1    0        0        n/a  0.0000  0.0000
+  LANGUAGE         1    1        1     1.0000  1.0000  1.0000
+  DATE             4    4        4     1.0000  1.0000  1.0000
+  TIME             1    1        1     1.0000  1.0000  1.0000
+
+Stance: matched instances (article: same page target span; source: same holder mention,
+overlapping evidence; greedy one-to-one in pass A's order)
+  level       |A|  |B|  matched  agreement    kappa
+  article       3    3        3     1.0000   1.0000
+  source       10    9        9     0.7778   0.5500
+  overall      13   12       12     0.8333   0.7273
+  annotator claims (article level, not matchable): A 4, B 4
+"""
+
+
+def test_cli_folders_table():
+    r = cli("labels.agreement", "labels/passes/A", "labels/passes/B")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout == TABLE
+
+
+def test_cli_files_json():
+    r = cli("labels.agreement", f"labels/passes/A/{SEED_ID}.json", f"labels/passes/B/{SEED_ID}.json", "--json")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert json.loads(r.stdout) == agreement([_real()]).to_dict(ndigits=4)
+    assert list(json.loads(r.stdout)) == ["documents", "boilerplate", "entities", "stance"]
+
+
+def _fails(*args: str, cwd: Path = ROOT) -> str:
+    r = cli("labels.agreement", *args, cwd=cwd)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
+    return r.stderr
+
+
+def test_cli_missing_file():
+    assert "nope.json: no such file or folder" in _fails("labels/passes/A/nope.json", f"labels/passes/B/{SEED_ID}.json")
+
+
+def test_cli_file_and_folder():
+    assert "give two pass files or two folders" in _fails(f"labels/passes/A/{SEED_ID}.json", "labels/passes/B")
+
+
+def test_cli_mismatched_folders(tmp_path: Path):
+    a, b = tmp_path / "A", tmp_path / "B"
+    a.mkdir(), b.mkdir()
+    shutil.copy2(PASS_A / f"{SEED_ID}.json", a)
+    shutil.copy2(PASS_B / f"{SEED_ID}.json", b)
+    (b / "0123456789abcdef.json").write_text((PASS_B / f"{SEED_ID}.json").read_text(encoding="utf-8")
+                                             .replace(SEED_ID, "0123456789abcdef"), encoding="utf-8")
+    err = _fails(str(a), str(b))
+    assert f"document 0123456789abcdef is in {b} but not in {a}" in err
+    with pytest.raises(UserError, match="0123456789abcdef"):
+        load_pairs(a, b)
+
+
+def test_cli_empty_folders_and_bad_json(tmp_path: Path):
+    a, b = tmp_path / "A", tmp_path / "B"
+    a.mkdir(), b.mkdir()
+    assert "no pass files" in _fails(str(a), str(b))
+    (a / "x.json").write_text("{not json", encoding="utf-8")
+    shutil.copy2(a / "x.json", b / "x.json")
+    assert "not valid JSON" in _fails(str(a), str(b))
+
+
+def test_cli_different_documents(tmp_path: Path):
+    other = tmp_path / "other.json"
+    other.write_text((PASS_B / f"{SEED_ID}.json").read_text(encoding="utf-8")
+                     .replace(SEED_ID, "0123456789abcdef"), encoding="utf-8")
+    assert "different documents" in _fails(f"labels/passes/A/{SEED_ID}.json", str(other))
+
+
+def test_agreement_is_a_frozen_dataclass():
+    ag = agreement([(DOC_A, DOC_B)])
+    assert isinstance(ag, Agreement)
+    with pytest.raises(AttributeError):
+        ag.documents = ()  # type: ignore[misc]

@@ -5,7 +5,6 @@ online scores against the published release exactly as CI scores the clone.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,31 +47,21 @@ def _decode(df: pd.DataFrame, config: str) -> pd.DataFrame:
 def _release(source: str, split: str, revision: str | None) -> dict[str, str]:
     """Version and fingerprint from the Parquet footer, locally or from the Hub."""
     local = Path(source)
-    if local.is_dir():
-        path = data_path(local, "documents", split)
-    else:
-        from huggingface_hub import hf_hub_download
+    try:
+        if local.is_dir():
+            path = data_path(local, "documents", split)
+        else:
+            from huggingface_hub import HfFileSystem, hf_hub_download
 
-        rel = data_path(Path("."), "documents", split).as_posix()
-        path = Path(hf_hub_download(source, rel, repo_type="dataset", revision=revision))
-    if not path.exists():
-        raise UserError(f"{source}: no split {split!r} (missing {path})")
+            pattern = f"datasets/{source}@{revision or 'main'}/data/documents/{split}-*.parquet"
+            found = sorted(HfFileSystem().glob(pattern))
+            if len(found) != 1:
+                raise FileNotFoundError(f"expected one file matching {pattern}, found {len(found)}")
+            rel = found[0].split("/", 3)[3]
+            path = Path(hf_hub_download(source, rel, repo_type="dataset", revision=revision))
+    except FileNotFoundError as err:
+        raise UserError(f"{source}: no split {split!r} ({err})") from None
     return read_metadata(path)
-
-
-def _local_cache(folder: Path) -> Path:
-    """A cache folder keyed by the data files' names, sizes and mtimes.
-
-    `datasets` may serve rows cached from an earlier build of the same local folder
-    (huggingface/datasets#2956); keying the cache on the files themselves rules that out.
-    """
-    from datasets import config
-
-    h = hashlib.sha256()
-    for path in sorted(folder.glob("data/*/*.parquet")):
-        st = path.stat()
-        h.update(f"{path.relative_to(folder).as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
-    return Path(config.HF_DATASETS_CACHE) / "newsbench" / h.hexdigest()[:16]
 
 
 def load_bench(source: str | Path | None = None, split: str = "test", revision: str | None = None,
@@ -84,8 +73,6 @@ def load_bench(source: str | Path | None = None, split: str = "test", revision: 
     if not Path(source).is_dir() and "/" not in source:
         raise UserError(f"{source}: not a dataset folder, nor a Hub id of the form OWNER/NAME")
     meta = _release(source, split, revision)
-    if cache_dir is None and Path(source).is_dir():
-        cache_dir = str(_local_cache(Path(source)))
     frames = {}
     datasets.disable_progress_bars()
     try:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from labels import scheme
+from labels.tokens import tokenize
 from baselines.data import Bench
 
 
@@ -100,9 +101,15 @@ class Entities(Task):
     primary = ("ontonotes/strict", "f1")
 
     def _units(self, bench):
-        lines = bench.boilerplate[["doc_id", "line", "start", "end", "text"]]
-        tokens = bench.entities_tokens[["id", "doc_id", "line", "tokens", "token_starts", "token_ends"]]
-        return lines.merge(tokens, on=["doc_id", "line"], how="left", validate="1:1")
+        """Each line with its tokens. The tokens are cut afresh, not taken from the
+        entities_tokens config, whose tokens are split at gold entity boundaries."""
+        units = bench.boilerplate[["doc_id", "line", "start", "end", "text"]].copy()
+        texts = dict(zip(bench.documents.doc_id, bench.documents.text))
+        tokens = [tokenize(texts[d], s, e) for d, s, e in zip(units.doc_id, units.start, units.end)]
+        units["tokens"] = [[t.text for t in ts] for ts in tokens]
+        units["token_starts"] = [[t.start for t in ts] for ts in tokens]
+        units["token_ends"] = [[t.end for t in ts] for ts in tokens]
+        return units
 
     def align(self, units, gold, pred):
         """Per line: the gold spans and the predicted spans as sorted (start, end, type) tuples."""

@@ -11,6 +11,7 @@ from huggingface_hub import DatasetCardData
 
 from labels import scheme
 from corpus.features import CONFIGS, FEATURES
+from corpus.parquet_sink import data_file
 from corpus.sources import Sources
 from corpus.summary import Summary
 
@@ -42,7 +43,7 @@ def front_matter(summary: Summary) -> str:
         tags=["news", "boilerplate-removal", "stance-detection", "ner", "ontonotes", "conll2003", "fnc-1"],
         configs=[
             {"config_name": c, **({"default": True} if c == "documents" else {}),
-             "data_files": [{"split": s, "path": f"data/{c}/{s}-*.parquet"} for s in summary.splits]}
+             "data_files": [{"split": s, "path": data_file(c, s, summary.fingerprint)} for s in summary.splits]}
             for c in CONFIGS
         ],
         dataset_info=[{"config_name": c, "features": FEATURES[c]._to_yaml_list()} for c in CONFIGS],

@@ -11,23 +11,30 @@ from corpus.parquet_sink import read_metadata
 from corpus.sources import Sources
 
 
-def _files(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+def _files(root: Path) -> dict[str, Path]:
+    """Files by a name that survives a content change: data/<config>/<split> for Parquet."""
+    out = {}
+    for p in sorted(root.rglob("*")) if root.exists() else []:
+        if p.is_file():
+            rel = p.relative_to(root).as_posix()
+            out[rel.rsplit("-", 1)[0] if rel.endswith(".parquet") and "-" in p.name else rel] = p
+    return out
 
 
 def differences(committed: Path, fresh: Path) -> list[str]:
     """Human-readable differences, per file; empty when the folders hold the same dataset."""
     out: list[str] = []
     old, new = _files(committed), _files(fresh)
-    for name in sorted(new - old):
-        out.append(f"{name}: missing from {committed}")
-    for name in sorted(old - new):
-        out.append(f"{name}: not produced by the sources (stale file)")
-    for name in sorted(old & new):
-        a, b = committed / name, fresh / name
+    for key in sorted(new.keys() - old.keys()):
+        out.append(f"{new[key].relative_to(fresh).as_posix()}: missing from {committed}")
+    for key in sorted(old.keys() - new.keys()):
+        out.append(f"{old[key].relative_to(committed).as_posix()}: not produced by the sources (stale file)")
+    for key in sorted(old.keys() & new.keys()):
+        a, b = old[key], new[key]
+        name = a.relative_to(committed).as_posix()
         if name.endswith(".parquet"):
             ta, tb = pq.read_table(a), pq.read_table(b)
-            config = name.split("/")[1]
+            config = key.split("/")[1]
             if ta.schema != tb.schema:
                 out.append(f"{name}: config {config}: schema differs")
                 continue
@@ -35,8 +42,8 @@ def differences(committed: Path, fresh: Path) -> list[str]:
             changed = sum(1 for x, y in zip(ra, rb) if x != y) + abs(len(ra) - len(rb))
             if changed:
                 out.append(f"{name}: config {config}: {changed} of {max(len(ra), len(rb))} rows differ")
-            elif read_metadata(a) != read_metadata(b):
-                out.append(f"{name}: config {config}: version or fingerprint metadata differs")
+            elif read_metadata(a) != read_metadata(b) or a.name != b.name:
+                out.append(f"{name}: config {config}: version or fingerprint differs")
         elif a.read_bytes() != b.read_bytes():
             out.append(f"{name}: differs from a fresh build")
     return out

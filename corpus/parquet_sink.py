@@ -19,9 +19,19 @@ DEFAULT_BATCH_ROWS = 8192
 META_PREFIX = "newsbench."
 
 
+def data_file(config: str, split: str, fingerprint: str) -> str:
+    """A split's file, named by the dataset fingerprint. `datasets` keys its cache of a local
+    folder on the card's YAML, not on the files' contents, so a content-addressed name (listed
+    exactly in the YAML) is what keeps a rebuilt folder from loading an earlier build's rows."""
+    return f"data/{config}/{split}-{fingerprint}.parquet"
+
+
 def data_path(root: Path, config: str, split: str) -> Path:
-    """Where a config's split lives; the card's YAML globs the same name."""
-    return root / "data" / config / f"{split}-00000-of-00001.parquet"
+    """The one file of a config's split in a built folder."""
+    found = sorted((root / "data" / config).glob(f"{split}-*.parquet"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"{root}: expected one data/{config}/{split}-*.parquet, found {len(found)}")
+    return found[0]
 
 
 class ParquetSink:
@@ -44,13 +54,10 @@ class ParquetSink:
         if not rows:
             return
         config, split = key
-        schema = FEATURES[config].arrow_schema
         writer = self._writers.get(key)
         if writer is None:
-            path = data_path(self.root, config, split)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            writer = self._writers[key] = pq.ParquetWriter(path, schema, compression="zstd")
-        writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+            writer = self._writers[key] = self._open(config, split)
+        writer.write_table(pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema))
         self._buffers[key] = []
 
     def close(self, metadata: dict[str, str], splits: set[str]) -> None:
@@ -66,13 +73,20 @@ class ParquetSink:
         for key in list(self._buffers):
             self._flush(key)
             if key not in self._writers:
-                path = data_path(self.root, *key)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._writers[key] = pq.ParquetWriter(path, FEATURES[key[0]].arrow_schema, compression="zstd")
-        for writer in self._writers.values():
+                self._writers[key] = self._open(*key)
+        for (config, split), writer in self._writers.items():
             writer.add_key_value_metadata({META_PREFIX + k: v for k, v in metadata.items()})
             writer.close()
+            self._partial(config, split).rename(self.root / data_file(config, split, metadata["fingerprint"]))
         self._writers.clear()
+
+    def _partial(self, config: str, split: str) -> Path:
+        return self.root / "data" / config / f"{split}.partial"
+
+    def _open(self, config: str, split: str) -> pq.ParquetWriter:
+        path = self._partial(config, split)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return pq.ParquetWriter(path, FEATURES[config].arrow_schema, compression="zstd")
 
 
 def read_metadata(path: Path) -> dict[str, str]:

@@ -15,13 +15,16 @@ from benchmarks.synthetic import generate
 from corpus import check
 from corpus.build import build
 from corpus.features import CONFIGS, FEATURES
-from corpus.parquet_sink import data_path, read_metadata
+from corpus.parquet_sink import data_file, data_path, read_metadata
 from corpus.sources import Sources
 from labels.cli import CheckFailed, UserError
 from labels.problems import InvalidLabels, Problem
 from labels.validate import validate
 
-DOCS_FILE = Path("data/documents/test-00000-of-00001.parquet")
+
+
+def docs_file(root: Path) -> Path:
+    return data_path(root, "documents", "test")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,7 @@ def _leftovers(sources: Sources) -> list[str]:
 # --- the committed dataset ---------------------------------------------------------------
 
 def test_committed_dataset_passes_check():
-    meta = read_metadata(COMMITTED / DOCS_FILE)
+    meta = read_metadata(docs_file(COMMITTED))
     done = cli("corpus.build", "--check")
     assert done.returncode == 0, done.stderr
     assert done.stdout == (f"ok: {COMMITTED} equals a fresh build (version {meta['version']}, "
@@ -56,7 +59,7 @@ def test_committed_dataset_passes_check():
 
 def test_fingerprint_equals_the_committed_datasets(built):
     sources, summary, _ = built
-    committed = read_metadata(COMMITTED / DOCS_FILE)
+    committed = read_metadata(docs_file(COMMITTED))
     assert committed == {"version": sources.version(), "fingerprint": summary.fingerprint}
     assert len(summary.fingerprint) == 16 and int(summary.fingerprint, 16) >= 0
     assert check.differences(COMMITTED, sources.dataset_dir) == []
@@ -65,8 +68,7 @@ def test_fingerprint_equals_the_committed_datasets(built):
 def test_every_parquet_file_carries_version_and_fingerprint(built):
     sources, summary, hashes = built
     parquet = [name for name in hashes if name.endswith(".parquet")]
-    assert sorted(parquet) == sorted(data_path(Path(""), c, s).as_posix()
-                                     for c in CONFIGS for s in summary.splits)
+    assert sorted(parquet) == sorted(data_file(c, s, summary.fingerprint) for c in CONFIGS for s in summary.splits)
     for name in parquet:
         assert read_metadata(sources.dataset_dir / name) == {"version": summary.version,
                                                               "fingerprint": summary.fingerprint}
@@ -186,15 +188,16 @@ def _edit_first_role(sources: Sources) -> None:
 def test_check_passes_on_a_fresh_build(with_dataset, capsys):
     sources = with_dataset
     assert check.main_check(sources, sources.dataset_dir) == 0
-    meta = read_metadata(sources.dataset_dir / DOCS_FILE)
+    meta = read_metadata(docs_file(sources.dataset_dir))
     assert capsys.readouterr().out == (f"ok: {sources.dataset_dir} equals a fresh build "
                                        f"(version {meta['version']}, fingerprint {meta['fingerprint']})\n")
 
 
 def test_check_fails_after_a_gold_edit_without_version_bump(with_dataset, tmp_path):
     sources = with_dataset
-    old = read_metadata(sources.dataset_dir / DOCS_FILE)["fingerprint"]
-    boilerplate = sources.dataset_dir / "data" / "boilerplate" / "test-00000-of-00001.parquet"
+    old = read_metadata(docs_file(sources.dataset_dir))["fingerprint"]
+    boilerplate = data_path(sources.dataset_dir, "boilerplate", "test")
+    named = {c: data_path(sources.dataset_dir, c, "test").relative_to(sources.dataset_dir).as_posix() for c in CONFIGS}
     rows = pq.read_table(boilerplate).num_rows
     _edit_first_role(sources)
     new = build(sources, tmp_path / "scratch").fingerprint
@@ -206,11 +209,10 @@ def test_check_fails_after_a_gold_edit_without_version_bump(with_dataset, tmp_pa
     assert lines[0] == f"{sources.dataset_dir} is not a fresh build of the sources (run python -m corpus.build):"
     assert lines[1] == (f"  content changed (fingerprint {old} -> {new}) but the version is still "
                         f"{sources.version()}: bump VERSION and add a CHANGELOG.md entry")
-    assert f"  data/boilerplate/test-00000-of-00001.parquet: config boilerplate: 1 of {rows} rows differ" in lines
+    assert f"  {named['boilerplate']}: config boilerplate: 1 of {rows} rows differ" in lines
     assert "  README.md: differs from a fresh build" in lines
     for config in ("documents", "entities", "entities_tokens", "stance"):
-        assert (f"  data/{config}/test-00000-of-00001.parquet: config {config}: "
-                f"version or fingerprint metadata differs") in lines
+        assert f"  {named[config]}: config {config}: version or fingerprint differs" in lines
     assert tree_hashes(sources.dataset_dir) == before  # --check never writes
 
 
@@ -232,7 +234,7 @@ def test_check_after_version_bump_then_rebuild(with_dataset):
     summary = build(sources)
     assert summary.version == bumped
     assert check.main_check(sources, sources.dataset_dir) == 0
-    assert read_metadata(sources.dataset_dir / DOCS_FILE) == {"version": bumped, "fingerprint": summary.fingerprint}
+    assert read_metadata(docs_file(sources.dataset_dir)) == {"version": bumped, "fingerprint": summary.fingerprint}
 
 
 def test_check_reports_stale_and_missing_files(with_dataset):

@@ -204,13 +204,14 @@ def perturb(tags: list[str], rng: np.random.Generator, types: tuple[str, ...]) -
 def bench_lines():
     bench = load_bench()
     units = TASK.inputs(bench).units
+    # the token view's own tokens (cut at gold entity boundaries), in unit order
+    tag_rows = units[["doc_id", "line"]].merge(bench.entities_tokens, on=["doc_id", "line"], how="left")
     tokens = [[Token(s, e, t) for t, s, e in zip(*cols)]
-              for cols in zip(units.tokens, units.token_starts, units.token_ends)]
+              for cols in zip(tag_rows.tokens, tag_rows.token_starts, tag_rows.token_ends)]
     gold = TASK.gold(bench)
     by_line = TASK.align(units, gold, gold.iloc[:0])
     true = [spans_to_iob2(toks, spans) for toks, spans in zip(tokens, by_line.gold)]
     # the published token view holds exactly these tags
-    tag_rows = units[["doc_id", "line"]].merge(bench.entities_tokens, on=["doc_id", "line"], how="left")
     assert [[scheme.ONTONOTES_TAGS[i] for i in row] for row in tag_rows.ner_tags] == true
     assert [[scheme.CONLL_TAGS[i] for i in row] for row in tag_rows.conll_ner_tags] == span_view(tokens, true, "conll")
     return units, tokens, true

@@ -21,13 +21,13 @@ from conftest import COMMITTED, SEED_ID, cli, copy_sources, edit_gold, tree_hash
 from corpus import publish as pub
 from corpus.build import build
 from corpus.features import CONFIGS
-from corpus.parquet_sink import META_PREFIX, read_metadata
+from corpus.parquet_sink import META_PREFIX, data_path, read_metadata
 from labels.cli import run
 
 REPO = "someone/news-nlp-bench"
 FAKE_TOKEN = "hf_FakeTokenDoNotPrintQxZwVyKjUtRsPm"
-DOCS_FILE = Path("data/documents/test-00000-of-00001.parquet")
-BOILERPLATE_FILE = Path("data/boilerplate/test-00000-of-00001.parquet")
+DOCS_FILE = data_path(COMMITTED, "documents", "test").relative_to(COMMITTED)
+BOILERPLATE_FILE = data_path(COMMITTED, "boilerplate", "test").relative_to(COMMITTED)
 
 
 @pytest.fixture(autouse=True)

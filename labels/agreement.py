@@ -37,9 +37,10 @@ stance
     the same mention (the holder ids, looked up in each pass's own entities, give the
     same start and end) and their evidence spans overlap (some evidence span of one
     and some of the other share at least one character: max(starts) < min(ends)).
-    Matching is one-to-one and greedy: the instances of A are taken in file order, and
-    each is paired with the first still unpaired instance of B, in file order, that
-    matches it. claims: article-level instances with an annotator-written target (no
+    Matching is one-to-one: among the pairs that match, those whose targets are most
+    alike (Jaccard of their lowercased word sets) are paired first, ties in file order
+    (A, then B); labels are never looked at. One holder often takes several positions
+    with the same evidence, and the target is what tells them apart. claims: article-level instances with an annotator-written target (no
     target_span); they cannot be matched and are only counted (claims_a, claims_b).
     For article, source and overall (article and source pooled): a, b = instances in
     each pass, matched = pairs, agreement = p_o of the labels over the pairs, kappa =
@@ -48,6 +49,7 @@ stance
 from __future__ import annotations
 
 import argparse
+import re
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -264,17 +266,29 @@ def _overlap(x: tuple, y: tuple) -> bool:
     return any(max(p.start, q.start) < min(p.end, q.end) for p in x for q in y)
 
 
-def _greedy(a: list, b: list, matches) -> list[tuple[int, int]]:
-    """One-to-one pairs (i, j): each a[i] in order takes the first unpaired b[j] that matches it."""
-    taken: set[int] = set()
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _similarity(x: StanceInstance, y: StanceInstance) -> float:
+    """Word Jaccard of two targets: which of several candidates speaks of the same claim."""
+    wx, wy = _words(x.target), _words(y.target)
+    return len(wx & wy) / len(wx | wy) if wx | wy else 0.0
+
+
+def _match(a: list, b: list, matches, similarity) -> list[tuple[int, int]]:
+    """One-to-one pairs (i, j) among the pairs that match: the most similar targets first,
+    ties in file order (A, then B). Never looks at labels, so agreement is not inflated."""
+    candidates = sorted((-similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b) if matches(x, y))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
     pairs = []
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            if j not in taken and matches(x, y):
-                taken.add(j)
-                pairs.append((i, j))
-                break
-    return pairs
+    for _, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
 
 
 def _level(n_a: int, n_b: int, labels: list[tuple[str, str]]) -> StanceLevelAgreement:
@@ -297,10 +311,11 @@ def _source(d: GoldDocument, which: str) -> list[tuple[StanceInstance, tuple[int
 def stance_pairs(a: GoldDocument, b: GoldDocument) -> dict[str, list[tuple[StanceInstance, StanceInstance]]]:
     """The matched (A, B) stance instances of one document, by level, in pass A's order."""
     pa, pb = _page(a), _page(b)
-    article = _greedy(pa, pb, lambda x, y: (x.target_span.start, x.target_span.end)
-                      == (y.target_span.start, y.target_span.end))
+    article = _match(pa, pb, lambda x, y: (x.target_span.start, x.target_span.end)
+                     == (y.target_span.start, y.target_span.end), _similarity)
     sa, sb = _source(a, "A"), _source(b, "B")
-    source = _greedy(sa, sb, lambda x, y: x[1] == y[1] and _overlap(x[0].evidence, y[0].evidence))
+    source = _match(sa, sb, lambda x, y: x[1] == y[1] and _overlap(x[0].evidence, y[0].evidence),
+                    lambda x, y: _similarity(x[0], y[0]))
     return {"article": [(pa[i], pb[j]) for i, j in article],
             "source": [(sa[i][0], sb[j][0]) for i, j in source]}
 
@@ -386,7 +401,7 @@ def render(ag: Agreement) -> str:
             row("strict", en.strict), row("boundary", en.boundary)]
     out += [row(t, f) for t, f in en.by_type] + [""]
     out += ["Stance: matched instances (article: same page target span; source: same holder mention,",
-            "overlapping evidence; greedy one-to-one in pass A's order)",
+            "overlapping evidence; one-to-one, most alike targets first)",
             f"  {'level':<10}{'|A|':>5}{'|B|':>5}{'matched':>9}{'agreement':>11}{'kappa':>9}"]
     for name, lv in (("article", st.article), ("source", st.source), ("overall", st.overall)):
         out.append(f"  {name:<10}{lv.a:>5}{lv.b:>5}{lv.matched:>9}{_f(lv.agreement):>11}{_f(lv.kappa):>9}")

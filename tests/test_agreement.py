@@ -119,7 +119,7 @@ def test_hand_built_stance():
     #   labels (agree, disagree), (unrelated, unrelated): p_o = 1/2
     #   A {agree 1, unrelated 1}, B {disagree 1, unrelated 1}: p_e = 1*1/4 = 1/4; kappa = (1/4)/(3/4) = 1/3
     # source: a4 <-> b6 (holder [0,5), evidence share char 19); a5 x b7 (touching, no overlap);
-    #   a6 <-> b9 (holder [20,25), [20,30) & [25,35)); a7 would match b9 but a6 took it (greedy, A order)
+    #   a6 <-> b9 (holder [20,25), [20,30) & [25,35)); a7 would match b9 but a6 took it (targets equally alike: file order)
     #   b8's holder is [10,15): no match. labels (agree, agree), (discuss, agree): p_o = 1/2
     #   A {agree 1, discuss 1}, B {agree 2}: p_e = 1*2/4 = 1/2; kappa = 0 / (1/2) = 0
     # overall: 4 pairs, p_o = 2/4; A {agree 2, unrelated 1, discuss 1}, B {agree 2, disagree 1,
@@ -237,12 +237,12 @@ def test_real_passes_pinned():
     #   |A| 66, |B| 69, matched 65 (strict and boundary alike): P 65/69, R 65/66, F1 130/135.
     # stance, article: s1 [11,81), s2 [1849,1909), s3 [2601,2721) in both, same labels: 3/3, kappa 1.
     # stance, source: A s8 (holder "China" [11,16) in the headline) has no counterpart in B; the other
-    #   nine pair up in order, except that Trump's two positions ([1292,1304), same evidence) are listed
-    #   in opposite orders, so greedy matching pairs A s13 (disagree) with B s12 (agree) and A s14
-    #   (agree) with B s13 (disagree): 7/9 agree. A {disagree 4, agree 5}, B {disagree 4, agree 5}:
-    #   p_e = (16 + 25)/81 = 41/81, p_o = 63/81, kappa = 22/40 = 0.55.
-    # overall: 12 pairs, 10 agree; A and B {agree 6, disagree 4, unrelated 2}: p_e = 56/144,
-    #   p_o = 120/144, kappa = 64/88 = 8/11.
+    #   nine pair up. Trump's two positions ([1292,1304), same evidence) are listed in opposite orders;
+    #   the targets tell them apart: A s13 "The United States should take a direct part ..." ~ B s13
+    #   "The United States may take a direct part ..." (both disagree), A s14 "A ceasefire should be
+    #   brokered in Ukraine." ~ B s12 "A ceasefire in Ukraine should be brokered." (both agree): 9/9
+    #   agree, kappa 1.
+    # overall: 12 pairs, 12 agree: agreement 1, kappa 1.
     a, b = _real()
     ag = agreement([(a, b)])
     assert ag.documents == (SEED_ID,)
@@ -260,16 +260,14 @@ def test_real_passes_pinned():
     pairs = stance_pairs(a, b)
     assert [(x.id, y.id) for x, y in pairs["article"]] == [("s1", "s1"), ("s2", "s2"), ("s3", "s3")]
     assert [(x.id, y.id) for x, y in pairs["source"]] == [
-        ("s9", "s8"), ("s10", "s9"), ("s11", "s10"), ("s12", "s11"), ("s13", "s12"), ("s14", "s13"),
+        ("s9", "s8"), ("s10", "s9"), ("s11", "s10"), ("s12", "s11"), ("s13", "s13"), ("s14", "s12"),
         ("s15", "s14"), ("s16", "s15"), ("s17", "s16")]
     st = ag.stance
     assert st.article.to_dict() == {"a": 3, "b": 3, "matched": 3, "agreement": 1.0, "kappa": 1.0}
     assert (st.source.a, st.source.b, st.source.matched) == (10, 9, 9)
-    assert st.source.agreement == pytest.approx(7 / 9, abs=1e-15)
-    assert st.source.kappa == pytest.approx(0.55, abs=1e-15)
+    assert (st.source.agreement, st.source.kappa) == (1.0, 1.0)
     assert (st.overall.a, st.overall.b, st.overall.matched) == (13, 12, 12)
-    assert st.overall.agreement == pytest.approx(10 / 12, abs=1e-15)
-    assert st.overall.kappa == pytest.approx(8 / 11, abs=1e-15)
+    assert (st.overall.agreement, st.overall.kappa) == (1.0, 1.0)
     assert (st.claims_a, st.claims_b) == (4, 4)
 
 
@@ -283,8 +281,8 @@ def test_to_dict_key_order_and_rounding():
     assert list(d["stance"]) == ["article", "source", "overall", "claims_a", "claims_b"]
     assert d["entities"]["strict"] == {"a": 66, "b": 69, "matched": 65, "precision": 0.942,
                                        "recall": 0.9848, "f1": 0.963}
-    assert d["stance"]["source"] == {"a": 10, "b": 9, "matched": 9, "agreement": 0.7778, "kappa": 0.55}
-    assert d["stance"]["overall"]["kappa"] == 0.7273
+    assert d["stance"]["source"] == {"a": 10, "b": 9, "matched": 9, "agreement": 1.0, "kappa": 1.0}
+    assert d["stance"]["overall"]["kappa"] == 1.0
 
 
 # ---------------------------------------------------------------------------- CLI
@@ -312,11 +310,11 @@ Entities: strict span match (start, end, type); boundary: start, end only
   TIME             1    1        1     1.0000  1.0000  1.0000
 
 Stance: matched instances (article: same page target span; source: same holder mention,
-overlapping evidence; greedy one-to-one in pass A's order)
+overlapping evidence; one-to-one, most alike targets first)
   level       |A|  |B|  matched  agreement    kappa
   article       3    3        3     1.0000   1.0000
-  source       10    9        9     0.7778   0.5500
-  overall      13   12       12     0.8333   0.7273
+  source       10    9        9     1.0000   1.0000
+  overall      13   12       12     1.0000   1.0000
   annotator claims (article level, not matchable): A 4, B 4
 """
 

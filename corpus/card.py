@@ -166,7 +166,37 @@ def _changelog(sources: Sources) -> str:
 
 
 def _agreement_section(sources: Sources) -> str:
-    return ""
+    """Inter-annotator agreement between the two kept passes, computed by labels.agreement."""
+    folders = sorted(p for p in sources.passes_dir.iterdir() if p.is_dir()) \
+        if sources.passes_dir and sources.passes_dir.is_dir() else []
+    if len(folders) != 2:
+        return "No pair of annotation passes is kept, so no agreement is reported.\n"
+    from labels.agreement import agreement, load_pairs
+
+    a, b = folders
+    ag = agreement(load_pairs(a, b))
+    bp, en, st = ag.boilerplate, ag.entities, ag.stance
+
+    def f(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    spans = [[name, x.a, x.b, x.matched, f(x.precision), f(x.recall), f(x.f1)]
+             for name, x in [("all (strict)", en.strict), ("all (boundary)", en.boundary), *en.by_type]]
+    levels = [[name, x.a, x.b, x.matched, f(x.agreement), f(x.kappa)]
+              for name, x in (("article", st.article), ("source", st.source), ("overall", st.overall))]
+    return (
+        f"Agreement between pass {a.name} and pass {b.name} ({len(ag.documents)} document(s); "
+        f"`python -m labels.agreement labels/passes/{a.name} labels/passes/{b.name}` reproduces it):\n\n"
+        + _table(["boilerplate", "lines", "agreement", "Cohen's kappa"],
+                 [["role", bp.lines, f(bp.role_agreement), f(bp.role_kappa)],
+                  ["is_content", bp.lines, f(bp.content_agreement), f(bp.content_kappa)]])
+        + f"\nEntities, span F1 between the passes (pass {a.name} as reference):\n\n"
+        + _table(["type", f"pass {a.name}", f"pass {b.name}", "matched", "precision", "recall", "F1"], spans)
+        + "\nStance, label agreement on the instances both passes have (page targets by span; source "
+          "level by holder mention and overlapping evidence; annotator-written claims cannot be matched: "
+          f"{st.claims_a} and {st.claims_b}):\n\n"
+        + _table(["level", f"pass {a.name}", f"pass {b.name}", "matched", "agreement", "Cohen's kappa"], levels)
+    )
 
 
 def render(summary: Summary, sources: Sources) -> str:

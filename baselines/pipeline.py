@@ -40,7 +40,7 @@ from baselines.bootstrap import paired, resample_weights
 from baselines.data import Bench
 from baselines.metrics import for_task
 from baselines.run import DEFAULT_RESAMPLES
-from baselines.runner import _spans_in_units, predict, score, system_id
+from baselines.runner import predict, score, system_id
 from baselines.system import System
 from baselines.tasks import TASKS, Task, TaskInput
 
@@ -116,8 +116,8 @@ def pipeline(bench: Bench, boilerplate: System, entity_system: System, stance_sy
     pred_mask = lines.is_content_pred.to_numpy(bool)
     gold_lines, pred_lines = ent_inputs.units[gold_mask], ent_inputs.units[pred_mask]
     ent_pred = _predictions(ent_task, entity_system, ent_inputs, ent_gold, seed)
-    entities = _compare(ent_task, ent_inputs, _spans_in_units(ent_gold, gold_lines),
-                        _spans_in_units(ent_pred, gold_lines), _spans_in_units(ent_pred, pred_lines),
+    entities = _compare(ent_task, ent_inputs, ent_task.rows_for_units(ent_gold, gold_lines),
+                        ent_task.rows_for_units(ent_pred, gold_lines), ent_task.rows_for_units(ent_pred, pred_lines),
                         entity_metric, resample_weights(ent_inputs.units.doc_id, resamples, seed))
 
     st_inputs, st_gold = st_task.inputs(bench), st_task.gold(bench)

@@ -45,27 +45,17 @@ def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, s
     if not system.learned:
         return system.predict(inputs), None
     folds, protocol = assign_folds(inputs.units, k, seed)
-    keys = [c for c in task.unit_key if c in gold.columns]
     parts = []
     for f in range(k):
         test = folds == f
         if not test.any():
             continue
         train = inputs.subset(~test)
-        train_gold = gold.merge(train.units[keys].drop_duplicates(), on=keys, how="inner")
-        if task.name == "entities":  # spans are keyed by offsets: keep those inside training lines
-            train_gold = _spans_in_units(train_gold, train.units)
+        train_gold = task.rows_for_units(gold, train.units)
         model = type(system)(seed=system.seed, **system.params)
         model.fit(train, train_gold)
         parts.append(model.predict(inputs.subset(test)))
     return pd.concat(parts, ignore_index=True), protocol
-
-
-def _spans_in_units(spans: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    bounds = units[["doc_id", "start", "end"]].rename(columns={"start": "u_start", "end": "u_end"})
-    m = spans.merge(bounds, on="doc_id")
-    m = m[(m.start >= m.u_start) & (m.end <= m.u_end)]
-    return m[spans.columns].drop_duplicates().reset_index(drop=True)
 
 
 def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,

@@ -50,6 +50,11 @@ class Task(ABC):
     def gold(self, bench: Bench) -> pd.DataFrame:
         return bench.frame(self.gold_config)[list(self.key) + self.answer_columns()].copy()
 
+    def rows_for_units(self, gold: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a gold or predictions frame that answer these units (e.g. a training fold)."""
+        keys = list(self.unit_key)
+        return gold.merge(units[keys].drop_duplicates(), on=keys, how="inner")
+
     def answer_columns(self) -> list[str]:
         return [c for c in self.required if c not in self.key]
 
@@ -110,6 +115,13 @@ class Entities(Task):
         units["token_starts"] = [[t.start for t in ts] for ts in tokens]
         units["token_ends"] = [[t.end for t in ts] for ts in tokens]
         return units
+
+    def rows_for_units(self, gold, units):
+        """Spans are keyed by offsets, not lines: keep those inside the given lines."""
+        bounds = units[["doc_id", "start", "end"]].rename(columns={"start": "u_start", "end": "u_end"})
+        m = gold.merge(bounds, on="doc_id")
+        m = m[(m.start >= m.u_start) & (m.end <= m.u_end)]
+        return m[gold.columns].drop_duplicates().reset_index(drop=True)
 
     def align(self, units, gold, pred):
         """Per line: the gold spans and the predicted spans as sorted (start, end, type) tuples."""

@@ -63,13 +63,14 @@ def confusion_scores(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, float]
     out = {"accuracy": float(np.trace(cm) / total) if total else 0.0, "n": float(total)}
     f1s = []
     for i, name in enumerate(names):
+        if not (cm[i, :].sum() or cm[:, i].sum()):
+            continue  # a class in neither gold nor prediction has no scores, not scores of 0
         tp, fp, fn = cm[i, i], cm[:, i].sum() - cm[i, i], cm[i, :].sum() - cm[i, i]
         scores = prf(tp, fp, fn)
         for k, v in scores.items():
             out[f"{name}/{k}"] = v
         out[f"{name}/support"] = float(cm[i, :].sum())
-        if cm[i, :].sum() or cm[:, i].sum():
-            f1s.append(scores["f1"])
+        f1s.append(scores["f1"])
     out["macro_f1"] = float(np.mean(f1s)) if f1s else 0.0
     return out
 

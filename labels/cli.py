@@ -1,6 +1,7 @@
 """Shared command-line contract: exit 0 ok, 1 failed check, 2 user error, no tracebacks for user mistakes."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import Callable, NoReturn
 
@@ -26,4 +27,7 @@ def run(main: Callable[[list[str] | None], int | None], argv: list[str] | None =
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 130
+    except BrokenPipeError:  # output piped into a reader that stopped early (e.g. head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        code = 0
     sys.exit(code)

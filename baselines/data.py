@@ -72,15 +72,24 @@ def load_bench(source: str | Path | None = None, split: str = "test", revision: 
     source = str(source or DEFAULT.dataset_dir)
     if not Path(source).is_dir() and "/" not in source:
         raise UserError(f"{source}: not a dataset folder, nor a Hub id of the form OWNER/NAME")
-    meta = _release(source, split, revision)
+    remote = not Path(source).is_dir()
     frames = {}
     datasets.disable_progress_bars()
     try:
+        meta = _release(source, split, revision)
         for config in CONFIGS:
             ds = datasets.load_dataset(source, config, split=split, revision=revision, cache_dir=cache_dir)
             frames[config] = _decode(ds.to_pandas(), config)
     except ValueError as err:  # unknown split or config: a user's mistake, not a crash
         raise UserError(f"{source}: {err}") from None
+    except UserError:
+        raise
+    except Exception as err:
+        if not remote:
+            raise
+        # A wrong Hub id, no network, offline mode or a missing revision: one line, not a traceback.
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise UserError(f"{source}: cannot load from the Hub ({type(err).__name__}: {first})") from None
     finally:
         datasets.enable_progress_bars()
     return Bench(source=source, split=split, version=meta.get("version", "unknown"),

@@ -18,6 +18,7 @@ from baselines.data import load_bench
 from baselines.runner import run_one
 from baselines.system import System, SystemUnavailable
 from baselines.tasks import TASKS
+from corpus.sources import DEFAULT
 
 DEFAULT_RESAMPLES = 1000
 
@@ -47,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", help="dataset folder or Hub id (default: the bundled dataset/)")
     parser.add_argument("--revision", help="Hub revision, e.g. v1.0.0")
     parser.add_argument("--split", default="test", help="split to score (default: test)")
-    parser.add_argument("--out", type=Path, default=Path("results"), help="results folder (default: results/)")
+    parser.add_argument("--out", type=Path, default=DEFAULT.results_dir,
+                        help="results folder (default: the project's results/)")
     parser.add_argument("--seed", type=int, default=0, help="seed for folds, models and bootstrap (default: 0)")
     parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
                         help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")

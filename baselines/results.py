@@ -93,8 +93,13 @@ def file_stem(system_id: str) -> str:
 
 
 def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
-          comparisons: dict[str, tuple[str | None, dict[str, Comparison]]]) -> Path:
-    """Write every result file and the leaderboard; returns the run's folder."""
+          comparisons: dict[str, tuple[str | None, dict[str, Comparison]]], complete: bool) -> Path:
+    """Write every result file and the leaderboard; returns the leaderboard's Markdown file.
+
+    Only a complete run (every task, every registered system) writes the leaderboard the
+    dataset card shows; a partial run writes LEADERBOARD.partial.md beside it instead, so a
+    quick check of one system never replaces the full table.
+    """
     root = out / ctx.bench.version
     for task_name, scored in task_results.items():
         folder = root / task_name
@@ -106,6 +111,10 @@ def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
             (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
             s.predictions.to_parquet(folder / f"{stem}.parquet", index=False)
     board = leaderboard.snapshot(ctx, task_results, comparisons)
-    (root / leaderboard.JSON_NAME).write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
-    (root / "LEADERBOARD.md").write_text(leaderboard.markdown(board), encoding="utf-8")
-    return root
+    json_name, md_name = leaderboard.JSON_NAME, "LEADERBOARD.md"
+    if not complete:
+        json_name, md_name = json_name.replace(".json", ".partial.json"), md_name.replace(".md", ".partial.md")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / json_name).write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
+    (root / md_name).write_text(leaderboard.markdown(board), encoding="utf-8")
+    return root / md_name

@@ -78,11 +78,12 @@ def main(argv: list[str] | None = None) -> int:
             skipped.append(f"skipped {task_name}/{system.name}: {why}")
     for task_name, scored in scored_by_task.items():
         comparisons[task_name] = results.compare_to_best(scored, weights[task_name])
-    folder = results.write(args.out, ctx, scored_by_task, comparisons)
-    print((folder / "LEADERBOARD.md").read_text(encoding="utf-8"))
+    complete = args.task is None and args.system is None
+    board = results.write(args.out, ctx, scored_by_task, comparisons, complete)
+    print(board.read_text(encoding="utf-8"))
     for line in skipped:
         print(line)
-    print(f"results written to {folder}/")
+    print(f"results written to {board.parent}/" + ("" if complete else f" (a partial run: {board.name})"))
     return 0
 
 

@@ -50,3 +50,17 @@ def test_result_files_record_what_produced_them(fresh_run):
     assert result["code_version"] and result["wall_seconds"] >= 0
     assert result["metrics"]["article"]["definition"].startswith("article-level instances")
     assert (fresh_run / "stance" / "majority.parquet").exists()
+
+
+def test_a_partial_run_never_replaces_the_full_leaderboard(tmp_path, capsys):
+    version = DEFAULT.version()
+    full = tmp_path / version / JSON_NAME
+    full.parent.mkdir(parents=True)
+    full.write_text('{"kept": true}\n')
+    with pytest.raises(SystemExit) as done:
+        run_cli(run.main, ["--task", "stance", "--system", "majority", "--out", str(tmp_path), "--resamples", "50"])
+    assert done.value.code == 0
+    assert full.read_text() == '{"kept": true}\n'
+    partial = json.loads((tmp_path / version / "leaderboard.partial.json").read_text())
+    assert [s["id"] for s in partial["tasks"]["stance"]["systems"]] == ["majority"]
+    assert capsys.readouterr().out.rstrip().endswith("(a partial run: LEADERBOARD.partial.md)")

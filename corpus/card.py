@@ -20,7 +20,10 @@ DESCRIPTION = {
     "documents": "one row per page: the normalised text every offset points into, with provenance",
     "boilerplate": "one row per non-empty line: its role and whether it is article content",
     "entities": "one row per entity mention: OntoNotes 5.0 type and the derived CoNLL-2003 type",
-    "entities_tokens": "one row per non-empty line: tokens with offsets and IOB2 tags in both type sets, shaped like conll2003",
+    "entities_tokens": ("one row per non-empty line: tokens with offsets and IOB2 tags in both type sets, "
+                        "shaped like conll2003. Tokens are also cut at every gold entity boundary, so spans "
+                        "round-trip exactly; that tokenisation therefore reveals boundaries, and the harness "
+                        "gives systems tokens cut without them"),
     "stance": "one row per target/holder pair: article-level and source-level stance, FNC-1 labels",
 }
 

@@ -21,6 +21,14 @@ def _files(root: Path) -> dict[str, Path]:
     return out
 
 
+def _rows_differing(fa: pq.ParquetFile, fb: pq.ParquetFile, batch: int = 4096) -> int:
+    """Rows that differ position by position, streamed in batches so memory stays flat."""
+    changed = 0
+    for xa, xb in zip(fa.iter_batches(batch_size=batch), fb.iter_batches(batch_size=batch)):
+        changed += sum(1 for x, y in zip(xa.to_pylist(), xb.to_pylist()) if x != y)
+    return changed + abs(fa.metadata.num_rows - fb.metadata.num_rows)
+
+
 def differences(committed: Path, fresh: Path) -> list[str]:
     """Human-readable differences, per file; empty when the folders hold the same dataset."""
     out: list[str] = []
@@ -33,15 +41,15 @@ def differences(committed: Path, fresh: Path) -> list[str]:
         a, b = old[key], new[key]
         name = a.relative_to(committed).as_posix()
         if name.endswith(".parquet"):
-            ta, tb = pq.read_table(a), pq.read_table(b)
+            fa, fb = pq.ParquetFile(a), pq.ParquetFile(b)
             config = key.split("/")[1]
-            if ta.schema != tb.schema:
+            if fa.schema_arrow != fb.schema_arrow:
                 out.append(f"{name}: config {config}: schema differs")
                 continue
-            ra, rb = ta.to_pylist(), tb.to_pylist()
-            changed = sum(1 for x, y in zip(ra, rb) if x != y) + abs(len(ra) - len(rb))
+            changed = _rows_differing(fa, fb)
             if changed:
-                out.append(f"{name}: config {config}: {changed} of {max(len(ra), len(rb))} rows differ")
+                total = max(fa.metadata.num_rows, fb.metadata.num_rows)
+                out.append(f"{name}: config {config}: {changed} of {total} rows differ")
             elif read_metadata(a) != read_metadata(b) or a.name != b.name:
                 out.append(f"{name}: config {config}: version or fingerprint differs")
         elif a.read_bytes() != b.read_bytes():

@@ -35,12 +35,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from baselines import predictions
 from baselines.bootstrap import paired, resample_weights
 from baselines.data import Bench
 from baselines.metrics import for_task
 from baselines.run import DEFAULT_RESAMPLES
-from baselines.runner import predict, score, system_id
+from baselines.runner import checked_predictions, measure, system_id
 from baselines.system import System
 from baselines.tasks import TASKS, Task, TaskInput
 
@@ -74,8 +73,7 @@ class PipelineResult:
 
 
 def _predictions(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, seed: int) -> pd.DataFrame:
-    pred, _ = predict(task, system, inputs, gold, seed)
-    return predictions.check(task, pred, inputs, f"system {system_id(system)}")
+    return checked_predictions(task, system, inputs, gold, seed)[0]
 
 
 def content_view(bench: Bench, boilerplate_pred: pd.DataFrame) -> Bench:
@@ -94,8 +92,8 @@ def _compare(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred_gold: pd.Da
              pred_predicted: pd.DataFrame, metric: tuple[str, str], weights: np.ndarray) -> Drop:
     name, key = metric
     aggregate = next(m.aggregate for m in for_task(task.name) if m.name == name)
-    v_gold, _, s_gold = score(task, inputs, gold, pred_gold, weights)
-    v_pred, _, s_pred = score(task, inputs, gold, pred_predicted, weights)
+    v_gold, s_gold = measure(task, inputs, gold, pred_gold)
+    v_pred, s_pred = measure(task, inputs, gold, pred_predicted)
     c = paired(s_gold[name], s_pred[name], weights, aggregate, key)
     return Drop(f"{name}/{key}", float(v_gold[name][key]), float(v_pred[name][key]), c.difference, (c.low, c.high))
 

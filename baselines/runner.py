@@ -58,30 +58,43 @@ def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, s
     return pd.concat(parts, ignore_index=True), protocol
 
 
-def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,
-          weights: np.ndarray) -> tuple[dict, dict, dict]:
+def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
+            pred: pd.DataFrame) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
+    """Point values and per-unit counts of every metric that applies; no resampling."""
     aligned = task.align(inputs.units, gold, pred)
-    values, cis, stats = {}, {}, {}
+    values, stats = {}, {}
     metric: Metric
     for metric in for_task(task.name):
-        if not metric.applies(aligned):
-            continue
-        s = metric.stats(aligned)
-        stats[metric.name] = s
-        values[metric.name] = metric.aggregate(s.sum(axis=0))
-        cis[metric.name] = intervals(s, weights, metric.aggregate)
+        if metric.applies(aligned):
+            stats[metric.name] = metric.stats(aligned)
+            values[metric.name] = metric.aggregate(stats[metric.name].sum(axis=0))
+    return values, stats
+
+
+def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,
+          weights: np.ndarray) -> tuple[dict, dict, dict]:
+    """Values, bootstrap intervals and per-unit counts of every metric that applies."""
+    values, stats = measure(task, inputs, gold, pred)
+    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
+    cis = {name: intervals(s, weights, aggregates[name]) for name, s in stats.items()}
     return values, cis, stats
 
 
-def run_one(task: Task, system: System, bench: Bench, weights: np.ndarray, seed: int) -> Scored:
-    inputs, gold = task.inputs(bench), task.gold(bench)
+def checked_predictions(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame,
+                        seed: int) -> tuple[pd.DataFrame, FoldProtocol | None, float]:
+    """A system's predictions, checked like a user's file; a malformed one blames the system."""
     started = time.perf_counter()
     pred, protocol = predict(task, system, inputs, gold, seed)
     seconds = time.perf_counter() - started
     try:
-        pred = predictions.check(task, pred, inputs, f"system {system_id(system)}")
+        return predictions.check(task, pred, inputs, f"system {system_id(system)}"), protocol, seconds
     except UserError as err:
         raise UserError(f"{task.name}: {err} (a bug in the system, not in the data)") from None
+
+
+def run_one(task: Task, system: System, bench: Bench, weights: np.ndarray, seed: int) -> Scored:
+    inputs, gold = task.inputs(bench), task.gold(bench)
+    pred, protocol, seconds = checked_predictions(task, system, inputs, gold, seed)
     values, cis, stats = score(task, inputs, gold, pred, weights)
     described = system.describe() | {"id": system_id(system)}
     return Scored(task.name, described, values, cis, stats, pred[list(task.required) + [

@@ -106,10 +106,14 @@ class Entities(Task):
     primary = ("ontonotes/strict", "f1")
 
     def _units(self, bench):
+        return self.line_units(bench.documents, bench.boilerplate[["doc_id", "line", "start", "end", "text"]])
+
+    @staticmethod
+    def line_units(documents: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
         """Each line with its tokens. The tokens are cut afresh, not taken from the
         entities_tokens config, whose tokens are split at gold entity boundaries."""
-        units = bench.boilerplate[["doc_id", "line", "start", "end", "text"]].copy()
-        texts = dict(zip(bench.documents.doc_id, bench.documents.text))
+        units = lines.copy()
+        texts = dict(zip(documents.doc_id, documents.text))
         tokens = [tokenize(texts[d], s, e) for d, s, e in zip(units.doc_id, units.start, units.end)]
         units["tokens"] = [[t.text for t in ts] for ts in tokens]
         units["token_starts"] = [[t.start for t in ts] for ts in tokens]

@@ -110,7 +110,7 @@ def check_fresh(sources: Sources, staged: Path, shown_as: Path) -> None:
         with contextlib.redirect_stdout(quiet):
             check.main_check(sources, staged)
     except InvalidLabels as err:
-        raise CheckFailed(f"refusing to publish: the gold labels do not validate (fix them, then rebuild):\n  "
+        raise CheckFailed("refusing to publish: the gold labels do not validate (fix them, then rebuild):\n  "
                           + str(err).replace("\n", "\n  ")) from None
     except CheckFailed as err:
         lines = str(err).replace(str(staged), str(shown_as)).splitlines()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import COMMITTED, ROOT, SEED_ID, cli, copy_sources, edit_gold, tree_hashes
+from conftest import COMMITTED, SEED_ID, cli, copy_sources, edit_gold, tree_hashes
 from benchmarks.synthetic import generate
 from corpus import check
 from corpus.build import build

@@ -20,10 +20,11 @@ from baselines.tasks import TASKS, TaskInput
 
 
 def _inputs(pages: dict[str, str]) -> TaskInput:
-    """Units as the task builds them, but without the token columns: the systems must not need them."""
+    """Units as the task builds them."""
     docs = pd.DataFrame({"doc_id": list(pages), "text": list(pages.values())})
     rows = [(d, u.line, u.start, u.end, u.text) for d, t in pages.items() for u in text_units(t)]
-    return TaskInput(docs, pd.DataFrame(rows, columns=["doc_id", "line", "start", "end", "text"]))
+    lines = pd.DataFrame(rows, columns=["doc_id", "line", "start", "end", "text"])
+    return TaskInput(docs, TASKS["entities"].line_units(docs, lines))
 
 
 def _spans(pred: pd.DataFrame) -> list[tuple]:

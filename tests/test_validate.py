@@ -1,13 +1,12 @@
 """Validation of gold files: each mistake is reported exactly, all at once, and fails the CLI."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_GOLD, SEED_ID, cli, edit_gold
+from conftest import SEED_GOLD, SEED_ID, cli, edit_gold
 from corpus.add import add
 from labels.cli import run
 from labels.problems import Problem

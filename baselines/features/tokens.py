@@ -23,11 +23,6 @@ _SHAPE_RUNS = re.compile(r"(.)\1+")
 Span = tuple[int, int, str]
 
 
-def line_tokens(text: str, start: int, end: int) -> list[Token]:
-    """Tokens of the line text[start:end], with document offsets and no gold cuts."""
-    return tokenize(text, start, end)
-
-
 def sentence_initial(tokens: Sequence[Token], i: int) -> bool:
     """True when only opening quotes or brackets stand between token i and the line start or a
     sentence-final mark."""

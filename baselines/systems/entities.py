@@ -8,7 +8,7 @@ from typing import Sequence
 import pandas as pd
 
 from labels.tokens import Token, iob2_to_spans, spans_to_iob2, tokenize
-from baselines.features.tokens import Gazetteer, Span, default_gazetteer, line_tokens, sentence_initial, token_features
+from baselines.features.tokens import Gazetteer, Span, default_gazetteer, sentence_initial, token_features
 from baselines.registry import register
 from baselines.system import SystemUnavailable, System
 from baselines.tasks import TaskInput
@@ -60,11 +60,13 @@ class LineEntities(System):
     task = "entities"
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
+        """Spans per line, from the tokens the task gives each line (cut without gold boundaries)."""
         texts = dict(zip(inputs.documents.doc_id, inputs.documents.text))
+        u = inputs.units
         rows = []
-        for doc_id, start, end in zip(inputs.units.doc_id, inputs.units.start, inputs.units.end):
-            text = texts[doc_id]
-            rows += [(doc_id, s, e, t) for s, e, t in self.line_spans(text, line_tokens(text, int(start), int(end)))]
+        for doc_id, words, starts, ends in zip(u.doc_id, u.tokens, u.token_starts, u.token_ends):
+            tokens = [Token(int(s), int(e), w) for w, s, e in zip(words, starts, ends)]
+            rows += [(doc_id, s, e, t) for s, e, t in self.line_spans(texts[doc_id], tokens)]
         return spans_frame(rows)
 
     @abstractmethod

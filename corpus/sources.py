@@ -1,7 +1,7 @@
 """Where the sources of a build live; one object so tests and benchmarks can point elsewhere."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,8 @@ class Sources:
     dataset_dir: Path
     passes_dir: Path | None = None     # annotation passes, for the card's agreement table
     results_dir: Path | None = None    # leaderboard snapshots, for the card's leaderboard
+    pages_dir: Path | None = None      # where pages kept outside the repository are found
+    external: bool = False             # build those pages too (the full dataset) or only the repository's
 
     @property
     def manifest(self) -> Path:
@@ -34,7 +36,13 @@ class Sources:
             dataset_dir=root / "dataset",
             passes_dir=root / "labels" / "passes",
             results_dir=root / "results",
+            pages_dir=root.parent / "shared" / "corpus" / "pages",
         )
+
+    def full(self, pages_dir: Path | None = None, dataset_dir: Path | None = None) -> "Sources":
+        """The same sources with the pages kept outside the repository, built into their own folder."""
+        return replace(self, external=True, pages_dir=pages_dir or self.pages_dir,
+                       dataset_dir=dataset_dir or self.dataset_dir.with_name(self.dataset_dir.name + "-full"))
 
     def version(self) -> str:
         return self.version_file.read_text(encoding="utf-8").strip()

@@ -64,7 +64,10 @@ def split_for(publisher: str | None, doc_id: str, requested: str | None, known: 
             raise UserError(f"{where}: publisher {publisher!r} is in the {split} split; a publisher's "
                             f"pages never straddle two splits (drop --split or use --split {split})")
         return split
-    return requested or assign_split(hashlib.sha256((publisher or doc_id).encode()).hexdigest())
+    if requested:
+        return requested
+    # A new publisher's split comes from a hash of its name; a page without one is its own publisher.
+    return assign_split(hashlib.sha256(publisher.encode()).hexdigest() if publisher else doc_id)
 
 
 def plan(files: list[Path], sources: Sources, *, publisher: str | None, url: str | None,

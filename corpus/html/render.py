@@ -115,9 +115,11 @@ def _walk(root: LexborNode, out: _Lines) -> None:
         if tag == "-text":
             out.text(child.text_content or "", block)
             continue
-        if tag is None or tag.startswith("-") or tag.startswith("_") or tag in _DROP or _hidden(child):
+        if tag is None or tag.startswith("-") or tag.startswith("_"):
+            continue  # comments and other non-element nodes
+        counts[tag] = counts.get(tag, 0) + 1  # XPath positions count every element, shown or not
+        if tag in _DROP or _hidden(child):
             continue
-        counts[tag] = counts.get(tag, 0) + 1
         child_xpath = f"{xpath}/{tag}[{counts[tag]}]"
         if tag == "br":
             out.close()

@@ -5,6 +5,7 @@
 - boundary: start and end equal, type ignored.
 - overlap: the spans share at least one character and have the same type, counted
   by a maximum one-to-one matching (each gold and each predicted span used at most once).
+- semeval: the SemEval-2013 breakdown under its four rules (baselines/metrics/semeval.py).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from labels import scheme
 from baselines.metrics import Metric, prf, register
+from baselines.metrics import semeval
 
 Span = tuple[int, int, str]
 VIEWS: dict[str, tuple[tuple[str, ...], Callable[[str], str | None]]] = {
@@ -89,6 +91,15 @@ def _overlap(aligned, view: str) -> np.ndarray:
     return out
 
 
+def _semeval(aligned, view: str) -> np.ndarray:
+    types, to = VIEWS[view]
+    width = len(semeval.RULES) * (1 + len(types)) * len(semeval.COUNTS)
+    out = np.zeros((len(aligned), width), dtype=np.int64)
+    for u, (gold, pred) in enumerate(zip(aligned.gold, aligned.pred)):
+        out[u] = semeval.line_counts(_view(gold, to), _view(pred, to), types)
+    return out
+
+
 for _view_name, (_types, _) in VIEWS.items():
     register(Metric("entities", f"{_view_name}/strict",
                     f"{_view_name} view: micro precision, recall and F1 of exact (start, end, type) "
@@ -102,3 +113,9 @@ for _view_name, (_types, _) in VIEWS.items():
                     f"{_view_name} view: P/R/F1 where a prediction overlapping a same-type gold span "
                     "counts, maximum one-to-one matching",
                     stats=lambda a, v=_view_name: _overlap(a, v), aggregate=lambda s: prf(*s)))
+    register(Metric("entities", f"{_view_name}/semeval",
+                    f"{_view_name} view: SemEval-2013 breakdown (as nervaluate counts it) under the strict, "
+                    "exact, partial and type rules: correct, incorrect, partial, missed, spurious, possible, "
+                    "actual and P/R/F1, overall and per type",
+                    stats=lambda a, v=_view_name: _semeval(a, v),
+                    aggregate=lambda s, t=_types: semeval.flat(semeval.report_from_sums(s, t))))

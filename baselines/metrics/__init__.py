@@ -43,7 +43,7 @@ def register(m: Metric) -> Metric:
 
 
 def for_task(task: str) -> list[Metric]:
-    from baselines.metrics import boilerplate, entities, stance  # noqa: F401  (registration)
+    from baselines.metrics import boilerplate, entities, entity_tokens, stance  # noqa: F401  (registration)
 
     return [m for (t, _), m in METRICS.items() if t == task]
 

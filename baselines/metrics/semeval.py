@@ -117,29 +117,44 @@ class MatchRule(ABC):
         return Breakdown(**counts, half_partial=self.half_partial)
 
 
-class Strict(MatchRule):
-    name = "strict"
+class _SameElseOverlapping(MatchRule):
+    """Take the first candidate that is the same span (by the rule's measure) as correct, else
+    the first candidate as the fallback outcome."""
+
+    fallback: str
+
+    @staticmethod
+    @abstractmethod
+    def same(pred: Span, gold: Span) -> bool:
+        """Whether a gold span counts as the predicted one."""
 
     def pick(self, pred, gold, candidates):
-        same = [j for j in candidates if gold[j] == pred]
-        return (same[0], "correct") if same else (candidates[0], "incorrect") if candidates else None
+        same = [j for j in candidates if self.same(pred, gold[j])]
+        return (same[0], "correct") if same else (candidates[0], self.fallback) if candidates else None
 
 
-class Exact(MatchRule):
-    name = "exact"
+class Strict(_SameElseOverlapping):
+    name, fallback = "strict", "incorrect"
 
-    def pick(self, pred, gold, candidates):
-        same = [j for j in candidates if gold[j][:2] == pred[:2]]
-        return (same[0], "correct") if same else (candidates[0], "incorrect") if candidates else None
+    @staticmethod
+    def same(pred, gold):
+        return gold == pred
 
 
-class Partial(MatchRule):
-    name = "partial"
-    half_partial = True
+class Exact(_SameElseOverlapping):
+    name, fallback = "exact", "incorrect"
 
-    def pick(self, pred, gold, candidates):
-        same = [j for j in candidates if gold[j][:2] == pred[:2]]
-        return (same[0], "correct") if same else (candidates[0], "partial") if candidates else None
+    @staticmethod
+    def same(pred, gold):
+        return gold[:2] == pred[:2]
+
+
+class Partial(_SameElseOverlapping):
+    name, fallback, half_partial = "partial", "partial", True
+
+    @staticmethod
+    def same(pred, gold):
+        return gold[:2] == pred[:2]
 
 
 class Type(MatchRule):

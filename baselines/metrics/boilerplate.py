@@ -37,19 +37,29 @@ def bag_of_tokens(gold: list[str], pred: list[str]) -> tuple[int, int, int]:
 
 
 def _text_counts(aligned) -> np.ndarray:
-    """Per line: the [tp, fp, fn] of its document's extracted text against the gold content
-    text, shared evenly among the document's lines.
+    """Per line: its share of [tp, fp, fn] of the document's extracted text against the gold
+    content text, summing over the document's lines to exactly `bag_of_tokens` of the two texts.
 
     The bag is the document's (a token of a wrongly kept line may match one of a wrongly
-    dropped line), so the counts are not a sum over lines; sharing them keeps the point
-    value exact and lets resampling documents resample their counts.
+    dropped line), so a line's share is assigned the way Dragnet's loop counts: the predicted
+    lines, in order, take the gold tokens they match (tp) or find none left (fp); the gold
+    tokens nobody took are missed (fn) on their lines, the lines dropped by the prediction first.
     """
-    out = np.zeros((len(aligned), 3), dtype=float)
+    out = np.zeros((len(aligned), 3), dtype=np.int64)
     tokens = [text_tokens(t) for t in aligned["text"]]
     gold, pred = aligned["gold_content"].to_numpy(bool), aligned["pred_content"].to_numpy(bool)
     for rows in aligned.groupby("doc_id", sort=False).indices.values():
-        bag = lambda keep: [tok for i in rows if keep[i] for tok in tokens[i]]
-        out[rows] = np.array(bag_of_tokens(bag(gold), bag(pred)), dtype=float) / len(rows)
+        left = Counter(tok for i in rows if gold[i] for tok in tokens[i])
+        for i in rows[pred[rows]]:
+            for tok in tokens[i]:
+                hit = left[tok] > 0
+                left[tok] -= hit
+                out[i, 0 if hit else 1] += 1
+        for i in np.concatenate([rows[gold[rows] & ~pred[rows]], rows[gold[rows] & pred[rows]]]):
+            for tok in tokens[i]:
+                if left[tok] > 0:
+                    left[tok] -= 1
+                    out[i, 2] += 1
     return out
 
 
@@ -75,7 +85,7 @@ register(Metric(
     "token precision, recall and F1 of the extracted text (the lines predicted content) against the "
     "gold content text, as article-extraction benchmarks score it (Dragnet, Peters and Lecocq, WWW 2013): "
     "per document a bag of tokens with multiplicity, tokens cut at runs of non-word characters; "
-    "counts pooled over documents",
+    "counts pooled over documents (each count kept on the line whose token it is, for resampling)",
     stats=_text_counts, aggregate=lambda s: prf(*s), headline=("f1",)))
 register(Metric(
     "boilerplate", "roles", "accuracy and macro-F1 over the ten line roles, for systems that predict roles",

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from labels import scheme
-from baselines.metrics import Metric, prf, register
+from baselines.metrics import PRF, Metric, prf, register
 from baselines.metrics import semeval
 
 Span = tuple[int, int, str]
@@ -50,8 +50,7 @@ def _strict_scores(types: tuple[str, ...]):
         out = prf(*per.sum(axis=0))
         for t, (tp, fp, fn) in zip(types, per):
             if tp + fp + fn:
-                out.update({f"{t}/{k}": v for k, v in prf(tp, fp, fn).items()})
-                out[f"{t}/support"] = float(tp + fn)
+                out.update(PRF.from_counts(tp, fp, fn).flat(f"{t}/"))
         return out
     return aggregate
 

@@ -127,7 +127,9 @@ def table_markdown(board: dict[str, Any], task_name: str, condition: str) -> str
         if with_versions:
             cells.append(", ".join(f"{k} {v}" for k, v in s.get("versions", {}).items()) or "-")
         rows.append(cells)
-    return f"Condition `{condition}`: {t['condition']} ({t['documents']} documents).\n\n" + markdown_table(header, rows)
+    n = t["documents"]
+    return (f"Condition `{condition}`: {t['condition']} ({n} document{'' if n == 1 else 's'}).\n\n"
+            + markdown_table(header, rows))
 
 
 def explanation(board: dict[str, Any]) -> str:

@@ -150,3 +150,18 @@ def test_not_testable_below_the_document_threshold():
     assert not_testable_reason(1) == f"one document: not testable (needs {MIN_DOCUMENTS})"
     assert not_testable_reason(MIN_DOCUMENTS - 1) == f"{MIN_DOCUMENTS - 1} documents: not testable (needs {MIN_DOCUMENTS})"
     assert not_testable_reason(MIN_DOCUMENTS) is None
+
+
+def test_an_upstream_that_reproduces_gold_gives_the_gold_upstream_inputs():
+    """content_view with the gold lines and roles as the upstream's predictions changes nothing."""
+    from baselines.conditions import content_view
+
+    bench = load_bench()
+    task = TASKS["stance"]
+    as_gold = content_view(bench, bench.boilerplate[["doc_id", "line", "is_content", "role"]])
+    pd.testing.assert_frame_equal(task.inputs(as_gold).units, task.inputs(bench).units)
+    # without roles, no headline is known: the body keeps every content line
+    no_roles = content_view(bench, bench.boilerplate[["doc_id", "line", "is_content"]])
+    article = task.inputs(no_roles).units.level == "article"
+    headline = bench.boilerplate[bench.boilerplate.role == "headline"].text.iloc[0]
+    assert task.inputs(no_roles).units.context[article].str.startswith(headline).all()

@@ -210,6 +210,12 @@ def test_spacy_adapter_maps_trims_and_shifts_spans():
         ("d", 72, 78, "DATE"),
         ("d", 95, 104, "LOC"),    # the Black Sea -> Black Sea, on the third line
     ]
+    # the result file records spaCy's version and the pipeline's name and version
+    import spacy
+
+    nlp.meta.update(lang="en", name="test_rules", version="0.1.2")
+    assert system.describe()["versions"] == {"spacy": spacy.__version__, "pipeline": "en_test_rules 0.1.2"}
+    assert SpacyEntities.optional and not registry.builtin(SpacyEntities)
 
 
 def test_spacy_pipeline_name_is_the_argument_with_a_default():

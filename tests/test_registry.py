@@ -15,7 +15,6 @@ from labels.cli import UserError
 from baselines import registry
 from baselines.data import load_bench
 from baselines.system import System
-from baselines.tasks import TASKS
 
 PLUGIN = '''
 import pandas as pd

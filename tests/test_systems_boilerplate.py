@@ -12,7 +12,7 @@ from baselines import registry
 from baselines.data import load_bench
 from baselines.features.lines import NAMES, line_features
 from baselines.systems.boilerplate import JusText, LineHeuristic, LineLogReg, paragraph_is_content
-from baselines.tasks import TASKS, TaskInput
+from baselines.tasks import TaskInput
 
 # A tiny page. Line numbers count all lines (line 4 is empty, so it is no unit); starts by hand:
 # "Menu" 0-4, "Home › World › Europe" 5-26, headline 27-59, prose 60-119, "" 120, quote 121-188,

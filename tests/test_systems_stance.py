@@ -12,7 +12,7 @@ from conftest import score_on
 from baselines.data import load_bench
 from baselines.features.stance import EARLY_TOKENS, REFUTING_WORDS, features, lemma, tokens
 from baselines.systems.stance import MIN_ROWS_FOR_BOOSTING, FncGbdt, FncRules
-from baselines.tasks import TASKS, TaskInput
+from baselines.tasks import TaskInput
 
 
 def _inputs(rows: list[tuple[str, str, str]]) -> TaskInput:

@@ -123,8 +123,9 @@ TASKS_TEXT = """\
 Each task is scored under the conditions its protocol declares (`baselines/protocol.py`):
 `gold-upstream` gives a system the gold content lines, `end-to-end` makes it read what the
 stage before it produces. Every number comes with a 95% bootstrap interval (documents, then
-units within documents), and systems are compared with a paired bootstrap. `python -m baselines.score --task T
---predictions FILE` scores any system's predictions file with the same code.
+units within documents), and systems are compared with a paired bootstrap.
+`python -m baselines.score --task T --predictions FILE` scores any system's predictions
+file with the same code.
 """
 
 METHOD_LIMITATIONS = """\

@@ -1,8 +1,15 @@
 """Result files and the leaderboard: every number with its interval and what produced it.
 
-Layout: results/<dataset-version>/<task>/<system>.json (+ .parquet predictions),
-results/<dataset-version>/leaderboard.json and LEADERBOARD.md (deterministic: committed,
-and read by the dataset card).
+Layout under results/<dataset-version>/:
+- the canonical run (the default protocol: split test, seed 0, default resamples, every
+  task, the built-in systems): <task>/<condition>/<system>.json (+ .parquet predictions),
+  leaderboard.json and LEADERBOARD.md (deterministic: committed, and read by the dataset
+  card); optional systems found installed (a spaCy pipeline, a plugin) go to
+  optional/<task>/<condition>/ and leaderboard.optional.json / LEADERBOARD.optional.md,
+  so what else is installed never changes the canonical board;
+- any other run (another split, seed, resample count, dataset, or a chosen set of tasks or
+  systems): runs/<label>/ with the same layout, so it never overwrites the canonical board.
+Every result file follows baselines/result.schema.json.
 """
 from __future__ import annotations
 
@@ -13,14 +20,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from baselines import leaderboard
-from baselines.bootstrap import CONFIDENCE, Comparison, paired
+from baselines.bootstrap import CONFIDENCE
 from baselines.data import Bench
+from baselines.leaderboard import Table
 from baselines.metrics import for_task
+from baselines.protocol import PROTOCOLS
 from baselines.provenance import code_version, packages
 from baselines.runner import Scored
+from baselines.significance import ALPHA, MIN_DOCUMENTS, Verdict
 from baselines.tasks import TASKS
 
-RESULT_SCHEMA = "newsbench.result/1"
+RESULT_SCHEMA = "newsbench.result/2"
+SCHEMA_FILE = Path(__file__).with_name("result.schema.json")
 
 
 @dataclass(frozen=True)
@@ -38,48 +49,35 @@ class Context:
         return cls(bench, seed, resamples, code_version(), packages())
 
 
-def ranking(scored: list[Scored]) -> list[Scored]:
-    """Oracles (upper bounds) first, then by the task's primary value, ties by system id."""
-    metric_name, key = TASKS[scored[0].task].primary if scored else ("", "")
-    return sorted(scored, key=lambda s: (not s.system["sees_gold"], -s.values[metric_name][key], s.system["id"]))
-
-
-def compare_to_best(scored: list[Scored], weights) -> tuple[str | None, dict[str, Comparison]]:
-    """The best system that does not see gold, and a paired bootstrap of every other such
-    system against it on the task's primary value. Oracles are upper bounds, not competitors."""
-    competitors = [s for s in ranking(scored) if not s.system["sees_gold"]]
-    if not competitors:
-        return None, {}
-    task = TASKS[competitors[0].task]
-    metric_name, key = task.primary
-    aggregate = next(m.aggregate for m in for_task(task.name) if m.name == metric_name)
-    best = competitors[0]
-    return best.system["id"], {
-        s.system["id"]: paired(s.stats[metric_name], best.stats[metric_name], weights, aggregate, key)
-        for s in competitors[1:]}
-
-
-def to_json(s: Scored, ctx: Context, comparison: Comparison | None, best: str | None) -> dict:
+def to_json(s: Scored, ctx: Context, table: Table) -> dict:
     task = TASKS[s.task]
     definitions = {m.name: m.definition for m in for_task(s.task)}
+    verdict: Verdict | None = table.verdicts.get(s.system["id"])
     return {
         "schema": RESULT_SCHEMA,
         "task": s.task,
+        "condition": s.condition,
+        "protocol": PROTOCOLS[s.task].to_dict(),
         "system": s.system,
         "dataset": {"source": ctx.bench.source, "split": ctx.bench.split,
                     "version": ctx.bench.version, "fingerprint": ctx.bench.fingerprint},
+        "documents": table.n_documents,
         "seed": ctx.seed,
         "bootstrap": {"resamples": ctx.resamples, "confidence": CONFIDENCE, "scheme": leaderboard.BOOTSTRAP_SCHEME},
-        "fold_protocol": s.folds.to_dict() if s.folds else None,
+        "training": s.training.to_dict() if s.training else None,
         "primary": {"metric": task.primary[0], "value": task.primary[1]},
         "metrics": {
             name: {"definition": definitions[name], "values": vals,
-                   "ci": {k: [iv.low, iv.high] for k, iv in s.ci[name].items()}}
+                   "ci": {k: [iv.low, iv.high] for k, iv in s.ci[name].items()},
+                   "macro_over_documents": s.macro.get(name, {}),
+                   "by_publisher": {p: v[name] for p, v in s.publishers.items() if name in v}}
             for name, vals in s.values.items()
         },
-        "comparison_to_best": None if comparison is None else {
-            "best": best, "difference": comparison.difference, "ci": [comparison.low, comparison.high],
-            "p_value": comparison.p_value, "significant": comparison.significant,
+        "comparison_to_best": None if verdict is None else {
+            "best": table.best, "difference": verdict.comparison.difference,
+            "ci": [verdict.comparison.low, verdict.comparison.high], "p_value": verdict.comparison.p_value,
+            "p_holm": verdict.p_holm, "significant": verdict.significant, "verdict": verdict.label,
+            "min_documents": MIN_DOCUMENTS, "alpha": ALPHA,
         },
         "code_version": ctx.code_version,
         "packages": ctx.packages,
@@ -92,29 +90,37 @@ def file_stem(system_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", system_id)
 
 
-def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
-          comparisons: dict[str, tuple[str | None, dict[str, Comparison]]], complete: bool) -> Path:
-    """Write every result file and the leaderboard; returns the leaderboard's Markdown file.
-
-    Only a complete run (every task, every registered system) writes the leaderboard the
-    dataset card shows; a partial run writes LEADERBOARD.partial.md beside it instead, so a
-    quick check of one system never replaces the full table.
-    """
-    root = out / ctx.bench.version
-    for task_name, scored in task_results.items():
-        folder = root / task_name
+def write_results(root: Path, ctx: Context, tables: list[Table]) -> None:
+    """One JSON result and one Parquet predictions file per system, task and condition."""
+    for t in tables:
+        folder = root / t.task / t.condition
         folder.mkdir(parents=True, exist_ok=True)
-        best, against = comparisons[task_name]
-        for s in scored:
+        for s in t.scored:
             stem = file_stem(s.system["id"])
-            doc = to_json(s, ctx, against.get(s.system["id"]), best)
-            (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+            (folder / f"{stem}.json").write_text(json.dumps(to_json(s, ctx, t), indent=1) + "\n", encoding="utf-8")
             s.predictions.to_parquet(folder / f"{stem}.parquet", index=False)
-    board = leaderboard.snapshot(ctx, task_results, comparisons)
-    json_name, md_name = leaderboard.JSON_NAME, "LEADERBOARD.md"
-    if not complete:
-        json_name, md_name = json_name.replace(".json", ".partial.json"), md_name.replace(".md", ".partial.md")
+
+
+def write_board(root: Path, board: dict, json_name: str, md_name: str, title: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / json_name).write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
-    (root / md_name).write_text(leaderboard.markdown(board), encoding="utf-8")
+    (root / md_name).write_text(leaderboard.markdown(board, title=title), encoding="utf-8")
     return root / md_name
+
+
+def write(out: Path, ctx: Context, tables: list[Table], optional: list[Table], run_label: str | None) -> Path:
+    """Write every result file and the leaderboard(s); returns the main leaderboard's Markdown file.
+
+    `run_label` None marks the canonical run; any other run goes below runs/<label>/.
+    """
+    root = out / ctx.bench.version
+    if run_label is not None:
+        root = root / "runs" / file_stem(run_label)
+    write_results(root, ctx, tables)
+    board = write_board(root, leaderboard.snapshot(ctx, tables), leaderboard.JSON_NAME, "LEADERBOARD.md",
+                        "Leaderboard" if run_label is None else f"Run {run_label} (not the canonical leaderboard)")
+    if any(t.scored for t in optional):
+        write_results(root / "optional", ctx, optional)
+        write_board(root, leaderboard.snapshot(ctx, optional, with_versions=True), leaderboard.OPTIONAL_JSON_NAME,
+                    "LEADERBOARD.optional.md", "Optional systems (not on the canonical leaderboard)")
+    return board

@@ -6,6 +6,7 @@ FNC score kept, and that model scored on the hold-out pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -34,8 +35,10 @@ class Reproduction:
     hold_out: dict[str, float]
 
 
-def reproduce(data: fnc1.Fnc1, seed: int = OFFICIAL_SEED, n_folds: int = fnc1.N_FOLDS) -> Reproduction:
-    """Run the official protocol on FNC-1's training data; pairs keep file order within each fold."""
+def reproduce(data: fnc1.Fnc1, seed: int = OFFICIAL_SEED, n_folds: int = fnc1.N_FOLDS,
+              on_fold: Callable[[int, float], None] = lambda k, score: None) -> Reproduction:
+    """Run the official protocol on FNC-1's training data; pairs keep file order within each fold.
+    `on_fold(k, relative score)` is called as each fold's model is scored (a fit takes minutes)."""
     training_ids, hold_out_ids = fnc1.hold_out_split(list(data.bodies))
     fold_of = {b: k for k, ids in enumerate(fnc1.folds(training_ids, n_folds)) for b in ids}
     held = set(hold_out_ids)
@@ -46,6 +49,7 @@ def reproduce(data: fnc1.Fnc1, seed: int = OFFICIAL_SEED, n_folds: int = fnc1.N_
         rest = [by_fold[i] for i in range(n_folds) if i != k]
         model = classifier(seed).fit(np.vstack([x for x, _ in rest]), np.concatenate([y for _, y in rest]))
         relative.append(fnc_scores(list(by_fold[k][1]), list(model.predict(by_fold[k][0])))["fnc_relative"])
+        on_fold(k, relative[-1])
         models.append(model)
     best = int(np.argmax(relative))   # the first of equal scores, as the original's strict ">" keeps
     return Reproduction(tuple(relative), best, sum(len(y) for _, y in by_fold), len(y_hold),

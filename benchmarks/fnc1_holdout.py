@@ -41,9 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     data = fnc1.load(args.fnc1)
     print(f"FNC-1: {len(data.pairs)} pairs, {len(data.bodies)} bodies; "
           f"sha256 {', '.join(f'{k} {v[:12]}' for k, v in data.sha256.items())}")
-    result = reproduce(data, args.seed)
-    for k, score in enumerate(result.fold_relative):
-        print(f"fold {k}: {score:.4f}" + ("  <- kept" if k == result.best_fold else ""))
+    result = reproduce(data, args.seed, on_fold=lambda k, score: print(f"fold {k}: {score:.4f}", flush=True))
+    print(f"kept the model of fold {result.best_fold}")
     h = result.hold_out
     print(f"\nhold-out: {result.n_hold_out_pairs} pairs (model trained on {result.n_train_pairs} pairs "
           f"minus its fold); rows gold, columns predicted")

@@ -167,7 +167,9 @@ def test_fnc_scores_by_hand():
 
 def test_reproduce_runs_the_official_protocol(folder):
     data = fnc1.load(folder)
-    result = reproduce(data, seed=0, n_folds=2)
+    seen = []
+    result = reproduce(data, seed=0, n_folds=2, on_fold=lambda k, score: seen.append((k, score)))
+    assert seen == list(enumerate(result.fold_relative))
     # 10 bodies: 8 train (two folds of 4), 2 held out, 4 pairs each
     assert (result.n_train_pairs, result.n_hold_out_pairs) == (32, 8)
     assert len(result.fold_relative) == 2 and result.best_fold == int(np.argmax(result.fold_relative))

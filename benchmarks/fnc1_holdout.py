@@ -7,7 +7,7 @@ beside the project root), makes the official hold-out split (body ids shuffled w
 80% for training), trains one gradient-boosting model per fold of 10 on the other nine with the
 official 44 features, keeps the best fold's model and scores it on the hold-out pairs. Prints
 each fold's relative score, the hold-out confusion matrix, the FNC score and its share of the
-best possible against the published figure, and the wall time (about 10 minutes on one core).
+best possible against the published figure, and the wall time (15 minutes on a shared 2-core machine).
 Exits 1 when the share is more than one point away from the published one.
 """
 from __future__ import annotations

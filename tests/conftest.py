@@ -80,6 +80,12 @@ def edit_gold(path: Path, change) -> dict:
     return data
 
 
+@pytest.fixture
+def sources(tmp_path: Path) -> Sources:
+    """A private copy of the build inputs (no dataset) below tmp_path."""
+    return copy_sources(tmp_path / "project")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_fnc1_and_a_private_cache(tmp_path_factory):
     """The suite never reads a local FNC-1 copy nor the user's model cache (subprocesses inherit
@@ -88,9 +94,3 @@ def no_fnc1_and_a_private_cache(tmp_path_factory):
         mp.setenv("NEWSBENCH_FNC1", str(tmp_path_factory.mktemp("fnc1") / "absent"))
         mp.setenv("NEWSBENCH_CACHE", str(tmp_path_factory.mktemp("cache")))
         yield
-
-
-@pytest.fixture
-def sources(tmp_path: Path) -> Sources:
-    """A private copy of the build inputs (no dataset) below tmp_path."""
-    return copy_sources(tmp_path / "project")

@@ -243,7 +243,7 @@ def test_describe_records_what_the_system_was_trained_on_and_the_model_key(fnc1_
     described = Fnc1GbdtFinetuned(seed=0).describe()
     assert described["name"] == "fnc1-gbdt-finetuned" and described["learned"] is True
     assert described["trained_on"].startswith("FNC-1 training set (the frozen model)")
-    assert described["tuned_on"].startswith("nothing")
+    assert Fnc1GbdtFinetuned.tuned_on == Fnc1Gbdt.tuned_on == "none" and Fnc1Gbdt.optional
     assert described["fnc1_model"]["cache_key"] == fnc1_model.trained(0).key
     assert described["fnc1_model"]["n_pairs"] == 40
 

@@ -266,7 +266,7 @@ def test_run_skips_the_systems_without_fnc1_and_records_the_key_with_it(fnc1_env
     with pytest.raises(SystemExit) as done:
         run_cli(run.main, args + [str(tmp_path / "with")])
     assert done.value.code == 0
-    result = json.loads(next((tmp_path / "with").glob("*/stance/fnc1-gbdt.json")).read_text())
+    result = json.loads(next((tmp_path / "with").rglob("fnc1-gbdt.json")).read_text())
     assert result["system"]["fnc1_model"]["cache_key"] == fnc1_model.trained(0).key
     assert result["system"]["trained_on"] == Fnc1Gbdt.trained_on
     monkeypatch.setenv(fnc1.ENV_VAR, str(tmp_path / "absent"))

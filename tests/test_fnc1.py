@@ -239,13 +239,16 @@ def test_fnc1_gbdt_reproduces_its_training_labels_and_never_says_unrelated_at_so
     assert [p for p, g in zip(source, gold) if g != "unrelated"] == [g for g in gold if g != "unrelated"]
 
 
-def test_describe_records_what_the_system_was_trained_on_and_the_model_key(fnc1_env):
+def test_describe_records_the_model_key_and_the_data(fnc1_env):
     described = Fnc1GbdtFinetuned(seed=0).describe()
     assert described["name"] == "fnc1-gbdt-finetuned" and described["learned"] is True
-    assert described["trained_on"].startswith("FNC-1 training set (the frozen model)")
+    sha = fnc1.load(fnc1_env).sha256
+    assert described["versions"] == {
+        "fnc1-model": fnc1_model.trained(0).key, "fnc1-features": "fnc1-baseline/1",
+        "fnc1/train_bodies.csv": f"sha256:{sha['train_bodies.csv']}",
+        "fnc1/train_stances.csv": f"sha256:{sha['train_stances.csv']}"}
+    assert Fnc1GbdtFinetuned.trained_on.startswith("FNC-1 training set (the frozen model)")
     assert Fnc1GbdtFinetuned.tuned_on == Fnc1Gbdt.tuned_on == "none" and Fnc1Gbdt.optional
-    assert described["fnc1_model"]["cache_key"] == fnc1_model.trained(0).key
-    assert described["fnc1_model"]["n_pairs"] == 40
 
 
 def test_finetuned_head_learns_from_the_training_rows(fnc1_env):
@@ -267,8 +270,7 @@ def test_run_skips_the_systems_without_fnc1_and_records_the_key_with_it(fnc1_env
         run_cli(run.main, args + [str(tmp_path / "with")])
     assert done.value.code == 0
     result = json.loads(next((tmp_path / "with").rglob("fnc1-gbdt.json")).read_text())
-    assert result["system"]["fnc1_model"]["cache_key"] == fnc1_model.trained(0).key
-    assert result["system"]["trained_on"] == Fnc1Gbdt.trained_on
+    assert result["system"]["versions"]["fnc1-model"] == fnc1_model.trained(0).key
     monkeypatch.setenv(fnc1.ENV_VAR, str(tmp_path / "absent"))
     capsys.readouterr()
     with pytest.raises(SystemExit) as done:

@@ -46,14 +46,19 @@ class _Fnc1System(System):
         self.model_ = trained(self.seed)
         return self.model_
 
-    def describe(self) -> dict[str, Any]:
-        """The usual description, what the system was trained on and the FNC-1 model's cache key."""
-        out = super().describe() | {"trained_on": self.trained_on}
+    def versions(self) -> dict[str, str]:
+        """The FNC-1 model's cache key, what it was trained from and with which features; {} without FNC-1."""
         try:  # a cross-fitted system's folds used the model, the instance described may not have
             model = self._trained()
         except SystemUnavailable:
-            return out
-        return out | {"fnc1_model": {"cache_key": model.key} | model.provenance}
+            return {}
+        files = {f"fnc1/{name}": f"sha256:{digest}" for name, digest in model.provenance["files_sha256"].items()}
+        return {"fnc1-model": model.key, "fnc1-features": model.provenance["feature_version"]} | files
+
+    def describe(self) -> dict[str, Any]:
+        """The usual description with versions() in it (result provenance)."""
+        out = super().describe()
+        return out | {"versions": out.get("versions", {}) | self.versions()}
 
 
 @register

@@ -7,7 +7,7 @@ holder's evidence) at source level, where unrelated is never allowed. Two condit
 - `fnc1-gbdt`: the model trained on FNC-1 only, nothing fitted on this dataset;
 - `fnc1-gbdt-finetuned`: that model frozen, with a logistic-regression head over its four class
   log-probabilities and the level fitted on the dataset's training rows (a handful today: a
-  boosted model retrained on them would memorise them, a five-weight head cannot).
+  boosted model retrained on them would memorise them, a head over five inputs hardly can).
 
 Both are unavailable (skipped with the reason) where no FNC-1 folder is found.
 """

@@ -53,6 +53,12 @@ def _vs_best(v: Verdict | None) -> dict | None:
             "verdict": v.label}
 
 
+def _training(s) -> str | None:
+    """What the system learned from: outside data it declares, then its fit on the dataset."""
+    parts = [s.system.get("trained_on"), s.training.label() if s.training else None]
+    return "; ".join(p for p in parts if p) or None
+
+
 def _table_snapshot(t: Table, with_versions: bool) -> dict[str, Any]:
     metric_name, key = TASKS[t.task].primary
     columns = [f"{m.name}/{k}" for m in for_task(t.task) for k in m.headline
@@ -62,7 +68,7 @@ def _table_snapshot(t: Table, with_versions: bool) -> dict[str, Any]:
         values = {col: [s.values[m][k], s.ci[m][k].low, s.ci[m][k].high]
                   for col in columns for m, _, k in [col.rpartition("/")] if m in s.values and k in s.values[m]}
         row = {"id": s.system["id"], "role": _role(s, t.best), "tuned_on": s.system["tuned_on"],
-               "training": s.training.label() if s.training else None, "values": values,
+               "training": _training(s), "values": values,
                "macro_over_documents": s.macro.get(metric_name, {}).get(key),
                "by_publisher": {p: v[metric_name][key] for p, v in s.publishers.items() if metric_name in v},
                "vs_best": _vs_best(t.verdicts.get(s.system["id"]))}

@@ -25,6 +25,7 @@ class System(ABC):
     sees_gold: ClassVar[bool] = False    # only the oracle: predict_with_gold instead of predict
     tuned_on: ClassVar[str] = "none"     # split its design or settings were chosen on: none, validation, test
     optional: ClassVar[bool] = False     # needs something outside the project (a model): never on the canonical board
+    trained_on: ClassVar[str | None] = None  # data from outside the dataset it learned from (e.g. FNC-1), if any
 
     def __init__(self, seed: int = 0, **params: Any):
         self.seed = seed
@@ -44,4 +45,4 @@ class System(ABC):
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "task": self.task, "class": f"{type(self).__module__}.{type(self).__qualname__}",
                 "learned": self.learned, "sees_gold": self.sees_gold, "tuned_on": self.tuned_on,
-                "params": dict(self.params), "versions": self.versions()}
+                "params": dict(self.params), "versions": self.versions(), "trained_on": self.trained_on}

@@ -97,3 +97,13 @@ def score_on(bench, system, condition: str, resamples: int = 10, train=None):
 def sources(tmp_path: Path) -> Sources:
     """A private copy of the build inputs (no dataset) below tmp_path."""
     return copy_sources(tmp_path / "project")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_fnc1_and_a_private_cache(tmp_path_factory):
+    """The suite never reads a local FNC-1 copy nor the user's model cache (subprocesses inherit
+    this): the FNC-1 systems are unavailable unless a test points them at a fixture it made."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSBENCH_FNC1", str(tmp_path_factory.mktemp("fnc1") / "absent"))
+        mp.setenv("NEWSBENCH_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield

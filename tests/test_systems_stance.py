@@ -1,5 +1,5 @@
-"""Stance baselines: FNC-1 features on hand-made pairs, every rule branch, the learned model's
-fallbacks and determinism, and both systems' scores on the bundled dataset, pinned."""
+"""Stance baselines: FNC-1 features on hand-made pairs, every rule branch, the learned models'
+classes, single-class folds and determinism, and the systems' scores on the bundled dataset, pinned."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from conftest import score_on
 from baselines.data import load_bench
 from baselines.features.stance import EARLY_TOKENS, REFUTING_WORDS, features, lemma, tokens
-from baselines.systems.stance import MIN_ROWS_FOR_BOOSTING, FncGbdt, FncRules
+from baselines.systems.stance import FncGbdt, FncLogreg, FncRules
 from baselines.tasks import TaskInput
 
 
@@ -135,17 +135,17 @@ def _toy(n: int) -> tuple[TaskInput, pd.DataFrame]:
     return inputs, _gold(inputs, [r[3] for r in rows])
 
 
-@pytest.mark.parametrize("n, model", [(10, Pipeline), (MIN_ROWS_FOR_BOOSTING, GradientBoostingClassifier)])
-def test_gbdt_fits_a_separable_toy_set(n, model):
-    inputs, gold = _toy(n)
-    system = FncGbdt(seed=3)
+@pytest.mark.parametrize("cls, model", [(FncGbdt, GradientBoostingClassifier), (FncLogreg, Pipeline)])
+def test_each_classifier_is_what_its_name_says_on_any_number_of_rows(cls, model):
+    inputs, gold = _toy(10)
+    system = cls(seed=3)
     system.fit(inputs, gold)
     assert isinstance(system.model_, model)
     assert list(system.predict(inputs).label) == list(gold.label)
 
 
 def test_gbdt_is_deterministic():
-    inputs, gold = _toy(MIN_ROWS_FOR_BOOSTING)
+    inputs, gold = _toy(20)
     test = _inputs([c[:3] for c in RULE_CASES])
     runs = []
     for _ in range(2):
@@ -156,9 +156,10 @@ def test_gbdt_is_deterministic():
     assert runs[0][1] == runs[1][1]
 
 
-def test_gbdt_never_predicts_unrelated_at_source_level():
+@pytest.mark.parametrize("cls", [FncGbdt, FncLogreg])
+def test_classifiers_never_predict_unrelated_at_source_level(cls):
     inputs, gold = _toy(10)  # trained on agree / unrelated, article level only
-    system = FncGbdt()
+    system = cls()
     system.fit(inputs, gold)
     unrelated_looking = _inputs([("article", "Stocks fell sharply in Tokyo", "The minister resigned."),
                                  ("source", "Stocks fell sharply in Tokyo", "The minister resigned.")])
@@ -190,6 +191,17 @@ PINNED = {
                    "disagree", "disagree", "disagree", "disagree", "agree", "agree", "disagree", "disagree",
                    "disagree", "agree", "disagree", "disagree"],
                   13 / 24, 3.0, 0.4, 19 / 24),
+    # cross-fitted boosted trees (about 15 training rows per fold, memorised):
+    # article: D D D discuss A A A A A; source: A A A A A A A D D D
+    #   article F1: agree (tp s6 s8, fp s5 s7 s9, fn s1 s4) 4/9, the rest 0 -> 1/9;
+    #     FNC: s6, s8 1 each + s1, s4, s5, s7, s9 related-as-related 0.25 each = 3.25 -> 13/30
+    #   source F1: agree (tp 3, fp 4, fn 2) 6/12, disagree (tp s18, fp 2, fn 4) 2/8 -> 3/8
+    #   all F1: agree (tp 5, fp 7, fn 4) 10/21, disagree (tp 1, fp 5, fn 6) 2/13, discuss 0, unrelated 0
+    #     -> (10/21 + 2/13) / 4 = 43/273
+    "fnc-gbdt": (["disagree", "disagree", "disagree", "discuss", "agree", "agree", "agree", "agree", "agree",
+                  "agree", "agree", "agree", "agree", "agree", "agree", "agree", "disagree", "disagree",
+                  "disagree"],
+                 43 / 273, 3.25, 13 / 30, 3 / 8),
     # cross-fitted logistic regression (about 15 training rows per fold):
     # article: A A D A D D A D A; source: A A A D A D A D D D
     #   article F1: agree (tp s1 s4, fp s2 s7 s9, fn s6 s8) 4/9, the rest 0 -> 1/9;
@@ -197,7 +209,7 @@ PINNED = {
     #   source F1: agree (tp s12 s16, fp 3, fn 3) 4/10, disagree (tp s15 s18, fp 3, fn 3) 4/10 -> 0.4
     #   all F1: agree (tp 4, fp 6, fn 5) 8/19, disagree (tp 2, fp 7, fn 5) 4/16, discuss 0, unrelated 0
     #     -> (8/19 + 1/4) / 4 = 51/304
-    "fnc-gbdt": (["agree", "agree", "disagree", "agree", "disagree", "disagree", "agree", "disagree", "agree",
+    "fnc-logreg": (["agree", "agree", "disagree", "agree", "disagree", "disagree", "agree", "disagree", "agree",
                   "agree", "agree", "agree", "disagree", "agree", "disagree", "agree", "disagree", "disagree",
                   "disagree"],
                  51 / 304, 3.25, 13 / 30, 0.4),
@@ -207,7 +219,7 @@ PINNED = {
 @pytest.fixture(scope="module")
 def scored():
     bench = load_bench()
-    return {cls.name: score_on(bench, cls(seed=0), "gold-upstream") for cls in (FncRules, FncGbdt)}
+    return {cls.name: score_on(bench, cls(seed=0), "gold-upstream") for cls in (FncRules, FncGbdt, FncLogreg)}
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))

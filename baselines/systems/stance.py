@@ -1,6 +1,7 @@
 """Stance baselines: each predicts one FNC-1 label per instance."""
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import Counter
 
 import numpy as np
@@ -86,12 +87,6 @@ class FncRules(System):
                              "label": [_rule(lv, f) for lv, (_, f) in zip(units.level, feats.iterrows())]})
 
 
-# Gradient boosting (the FNC-1 baseline's model) needs data: a cross-fitting fold of the bundled
-# dataset trains on about 15 instances, where 100 boosted trees memorise every row; below this
-# many training rows a standardised, L2-regularised logistic regression is fitted instead.
-MIN_ROWS_FOR_BOOSTING = 200
-
-
 def _design(units: pd.DataFrame) -> np.ndarray:
     """Features plus the level (1 at source level), as the model's input matrix."""
     feats = _feature_frame(units)
@@ -99,13 +94,30 @@ def _design(units: pd.DataFrame) -> np.ndarray:
     return feats.to_numpy()
 
 
-@register
-class FncGbdt(System):
-    """FNC-1 features and the level in a classifier: boosted trees, logistic regression below 200 rows."""
+def label_scores(proba: np.ndarray, classes: list[str]) -> np.ndarray:
+    """(units, STANCE_LABELS) scores from a model's probabilities over its classes; unseen labels score 0."""
+    scores = np.zeros((len(proba), len(STANCE_LABELS)))
+    for j, label in enumerate(classes):
+        scores[:, STANCE_LABELS.index(label)] = proba[:, j]
+    return scores
+
+
+def best_allowed(units: pd.DataFrame, scores: np.ndarray) -> pd.DataFrame:
+    """The best-scored label each unit's level allows (never unrelated at source level); ties go to FNC-1 order."""
+    allowed = np.array([[lab in LABELS_FOR_LEVEL[lv] for lab in STANCE_LABELS] for lv in units.level])
+    best = np.where(allowed, scores, -np.inf).argmax(axis=1)
+    return pd.DataFrame({"doc_id": units.doc_id, "id": units.id, "label": [STANCE_LABELS[i] for i in best]})
+
+
+class _FncClassifier(System):
+    """FNC-1 features and the level in a scikit-learn classifier fitted on the training rows given."""
 
     task = "stance"
-    name = "fnc-gbdt"
     learned = True
+
+    @abstractmethod
+    def _model(self):
+        """A fresh, unfitted scikit-learn classifier with predict_proba."""
 
     def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
         y = inputs.units[["doc_id", "id"]].merge(gold, on=["doc_id", "id"], how="left").label.to_numpy()
@@ -113,27 +125,33 @@ class FncGbdt(System):
         if len(self.classes_) == 1:  # nothing to separate: that class everywhere it is allowed
             self.model_ = None
             return
-        if len(y) >= MIN_ROWS_FOR_BOOSTING:
-            self.model_ = GradientBoostingClassifier(random_state=self.seed)
-        else:
-            self.model_ = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        self.model_ = self._model()
         self.model_.fit(_design(inputs.units), y)
 
     def _scores(self, units: pd.DataFrame) -> np.ndarray:
-        """(units, STANCE_LABELS) class probabilities; labels never seen in training score 0."""
         if self.model_ is None:
-            proba, classes = np.ones((len(units), 1)), self.classes_
-        else:
-            proba, classes = self.model_.predict_proba(_design(units)), list(self.model_.classes_)
-        scores = np.zeros((len(units), len(STANCE_LABELS)))
-        for j, label in enumerate(classes):
-            scores[:, STANCE_LABELS.index(label)] = proba[:, j]
-        return scores
+            return label_scores(np.ones((len(units), 1)), self.classes_)
+        return label_scores(self.model_.predict_proba(_design(units)), list(self.model_.classes_))
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
-        """The most probable label the level allows (never unrelated at source level); ties go to FNC-1 order."""
-        units = inputs.units
-        allowed = np.array([[lab in LABELS_FOR_LEVEL[lv] for lab in STANCE_LABELS] for lv in units.level])
-        best = np.where(allowed, self._scores(units), -np.inf).argmax(axis=1)
-        return pd.DataFrame({"doc_id": units.doc_id, "id": units.id,
-                             "label": [STANCE_LABELS[i] for i in best]})
+        return best_allowed(inputs.units, self._scores(inputs.units))
+
+
+@register
+class FncGbdt(_FncClassifier):
+    """FNC-1 features and the level in gradient-boosted trees (the FNC-1 baseline's model), on any number of rows."""
+
+    name = "fnc-gbdt"
+
+    def _model(self):
+        return GradientBoostingClassifier(random_state=self.seed)
+
+
+@register
+class FncLogreg(_FncClassifier):
+    """FNC-1 features and the level in a standardised, L2-regularised logistic regression (for few rows)."""
+
+    name = "fnc-logreg"
+
+    def _model(self):
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))

@@ -58,11 +58,13 @@ _P_INDEX = re.compile(r"/p\[(\d+)\]$")
 
 
 @register
-class JusText(_NeedsJustext):
-    """jusText 3 (English stoplist, default parameters) with each line as one <p> paragraph."""
+class JusTextLines(_NeedsJustext):
+    """jusText 3 (English stoplist, default parameters) on a page made of the lines, one <p> each.
+
+    It never sees the page's markup; `justext` (baselines/systems/extractors.py) reads the real HTML."""
 
     task = "boilerplate"
-    name = "justext"
+    name = "justext-lines"
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units.reset_index(drop=True)
@@ -70,6 +72,11 @@ class JusText(_NeedsJustext):
         for rows in _doc_order(units):
             is_content[rows] = paragraph_is_content(list(units.text.to_numpy()[rows]))
         return _frame(units, is_content)
+
+
+def paragraphs_page(lines: list[str]) -> str:
+    """Lines as an HTML page, one escaped <p> each: how a plain-text document is shown to HTML readers."""
+    return "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in lines) + "</body></html>"
 
 
 def paragraph_is_content(lines: list[str]) -> list[bool]:
@@ -85,7 +92,7 @@ def paragraph_is_content(lines: list[str]) -> list[bool]:
 
     if not lines:
         return []
-    page = "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in lines) + "</body></html>"
+    page = paragraphs_page(lines)
     verdict = [False] * len(lines)
     seen = 0
     for paragraph in justext.justext(page, english_stoplist()):

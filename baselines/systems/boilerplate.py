@@ -189,14 +189,15 @@ def document_roles(prose: np.ndarray, title: np.ndarray, short: np.ndarray) -> l
     return roles
 
 
-def _fit_labels(X: np.ndarray, y: np.ndarray, seed: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Standardised, class-balanced logistic regression; a single training class is predicted as is."""
+def _fit_labels(X, y: np.ndarray, seed: int, *steps) -> Callable[[Any], np.ndarray]:
+    """Class-balanced logistic regression after `steps` (default: standardising); a single
+    training class is predicted as is."""
     classes = np.unique(y)
     if len(classes) == 0:
         raise ValueError("no training lines")
     if len(classes) == 1:
         return lambda Z: np.full(len(Z), classes[0], dtype=y.dtype)
-    model = make_pipeline(StandardScaler(), LogisticRegression(
+    model = make_pipeline(*(steps or (StandardScaler(),)), LogisticRegression(
         random_state=seed, class_weight="balanced", max_iter=1000))
     return model.fit(X, y).predict
 
@@ -209,16 +210,24 @@ class LineLogReg(_NeedsJustext):
     name = "line-logreg"
     learned = True
 
+    def features(self, units: pd.DataFrame, documents: pd.DataFrame) -> Any:
+        """What the regressions read per unit (subclasses read more)."""
+        return line_features(units, documents)
+
+    def steps(self) -> tuple:
+        """scikit-learn steps before the regression; none means standardising."""
+        return ()
+
     def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
         units = inputs.units.reset_index(drop=True)
         labelled = units[["doc_id", "line"]].merge(gold, on=["doc_id", "line"], how="left", validate="1:1")
         if labelled.is_content.isna().any() or labelled.role.isna().any():
             raise ValueError("every training line needs a gold is_content and role")
-        X = line_features(units, inputs.documents)
-        self.content_ = _fit_labels(X, labelled.is_content.to_numpy(bool), self.seed)
-        self.role_ = _fit_labels(X, labelled.role.to_numpy(object), self.seed)
+        X = self.features(units, inputs.documents)
+        self.content_ = _fit_labels(X, labelled.is_content.to_numpy(bool), self.seed, *self.steps())
+        self.role_ = _fit_labels(X, labelled.role.to_numpy(object), self.seed, *self.steps())
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units.reset_index(drop=True)
-        X = line_features(units, inputs.documents)
+        X = self.features(units, inputs.documents)
         return _frame(units, self.content_(X), self.role_(X))

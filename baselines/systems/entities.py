@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
+from collections import Counter
 from typing import Sequence
 
 import pandas as pd
@@ -162,25 +163,36 @@ class GazetteerLookup(LineEntities):
 
 
 class TokenTagger(LineEntities):
-    """Base of the learned taggers: IOB2 over the OntoNotes types from token features, decoded strictly."""
+    """Base of the learned taggers: IOB2 over the OntoNotes types from token features (word shape,
+    affixes, a context window, a gazetteer learned from the training spans), decoded strictly."""
 
     learned = True
 
     def __init__(self, seed: int = 0, **params):
         super().__init__(seed, **params)
-        self.gazetteer: Gazetteer = default_gazetteer()
+        self.gazetteer: Gazetteer = Gazetteer.of({})
 
     def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
-        """Training lines are cut at their gold boundaries so every gold span maps to tags."""
+        """Training lines are cut at their gold boundaries so every gold span maps to tags.
+
+        The gazetteer is learned from the training spans only. A training line sees it without
+        its own document's mentions, as a page it will tag sees a gazetteer made without that page;
+        otherwise every training name would be in the gazetteer and the model would trust it blindly."""
         texts = dict(zip(inputs.documents.doc_id, inputs.documents.text))
         spans_by_doc = {d: list(zip(g.start, g.end, g.type)) for d, g in gold.groupby("doc_id", sort=False)}
+        mentions = {d: Counter((texts[d][int(s):int(e)], t) for s, e, t in spans) for d, spans in spans_by_doc.items()}
+        every = sum(mentions.values(), Counter())
+        self.gazetteer = Gazetteer.learned(every)
+        without: dict[str, Gazetteer] = {}
         features, tags = [], []
         for doc_id, start, end in zip(inputs.units.doc_id, inputs.units.start, inputs.units.end):
             text = texts[doc_id]
+            if doc_id not in without:
+                without[doc_id] = Gazetteer.learned(every - mentions.get(doc_id, Counter()))
             spans = [(int(s), int(e), t) for s, e, t in spans_by_doc.get(doc_id, []) if start <= s and e <= end]
             tokens = tokenize(text, int(start), int(end), [c for s, e, _ in spans for c in (s, e)])
             if tokens:
-                features.append(token_features(text, tokens, self.gazetteer))
+                features.append(token_features(text, tokens, without[doc_id]))
                 tags.append(spans_to_iob2(tokens, spans))
         self._fit(features, tags)
 

@@ -141,3 +141,20 @@ def test_plain_text_documents_are_read_without_structure(template):
 def test_registered_as_a_learned_system():
     cls, = [c for c in registry.available("boilerplate") if c.name == "line-structure"]
     assert cls is LineStructure and cls.learned and cls.tuned_on == "none"
+
+
+def test_votes_are_the_extractors_verdicts_on_each_line(template):
+    from baselines.systems.extractors import JusTextHtml, Trafilatura
+    from baselines.systems.line_structure import LineStructureVotes
+
+    (train, train_gold), (new, _) = template
+    some = new.subset((new.units.doc_id == "new0").to_numpy() & (new.units.line % 2 == 0).to_numpy())
+    features = LineStructureVotes(seed=0).features(some.units, some.documents)
+    for voter in (Trafilatura, JusTextHtml):
+        whole = voter().predict(new.subset((new.units.doc_id == "new0").to_numpy()))
+        expected = whole[whole.line % 2 == 0].is_content.astype(float).tolist()
+        assert [f["vote=" + voter.name] for f in features] == expected
+    assert 0 < sum(f["vote=trafilatura"] for f in features) < len(features)  # it votes both ways here
+    system = LineStructureVotes(seed=0)
+    system.fit(train, train_gold)
+    assert system.predict(some).line.tolist() == some.units.line.tolist()

@@ -189,16 +189,16 @@ def document_roles(prose: np.ndarray, title: np.ndarray, short: np.ndarray) -> l
     return roles
 
 
-def _fit_labels(X, y: np.ndarray, seed: int, *steps) -> Callable[[Any], np.ndarray]:
-    """Class-balanced logistic regression after `steps` (default: standardising); a single
-    training class is predicted as is."""
+def _fit_labels(X, y: np.ndarray, seed: int, *steps, C: float = 1.0) -> Callable[[Any], np.ndarray]:
+    """Class-balanced logistic regression (inverse regularisation strength C) after `steps`
+    (default: standardising); a single training class is predicted as is."""
     classes = np.unique(y)
     if len(classes) == 0:
         raise ValueError("no training lines")
     if len(classes) == 1:
         return lambda Z: np.full(len(Z), classes[0], dtype=y.dtype)
     model = make_pipeline(*(steps or (StandardScaler(),)), LogisticRegression(
-        random_state=seed, class_weight="balanced", max_iter=1000))
+        C=C, random_state=seed, class_weight="balanced", max_iter=1000))
     return model.fit(X, y).predict
 
 
@@ -209,6 +209,7 @@ class LineLogReg(_NeedsJustext):
     task = "boilerplate"
     name = "line-logreg"
     learned = True
+    grid = ({"C": 1.0}, {"C": 0.1}, {"C": 10.0})  # settings baselines.tuning may choose among on validation
 
     def features(self, units: pd.DataFrame, documents: pd.DataFrame) -> Any:
         """What the regressions read per unit (subclasses read more)."""
@@ -224,8 +225,9 @@ class LineLogReg(_NeedsJustext):
         if labelled.is_content.isna().any() or labelled.role.isna().any():
             raise ValueError("every training line needs a gold is_content and role")
         X = self.features(units, inputs.documents)
-        self.content_ = _fit_labels(X, labelled.is_content.to_numpy(bool), self.seed, *self.steps())
-        self.role_ = _fit_labels(X, labelled.role.to_numpy(object), self.seed, *self.steps())
+        C = float(self.params.get("C", 1.0))
+        self.content_ = _fit_labels(X, labelled.is_content.to_numpy(bool), self.seed, *self.steps(), C=C)
+        self.role_ = _fit_labels(X, labelled.role.to_numpy(object), self.seed, *self.steps(), C=C)
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units.reset_index(drop=True)

@@ -215,6 +215,7 @@ class TokenLogReg(TokenTagger):
     """Logistic regression tagging each token independently (IOB2) from shape, affix, context and gazetteer features."""
 
     name = "token-logreg"
+    grid = ({"C": 1.0}, {"C": 0.1}, {"C": 10.0})  # settings baselines.tuning may choose among on validation
 
     def _fit(self, features, tags):
         from sklearn.feature_extraction import DictVectorizer
@@ -229,7 +230,8 @@ class TokenLogReg(TokenTagger):
         self.only_tag_ = classes[0] if len(classes) == 1 else None  # scikit-learn refuses a single class
         if self.only_tag_ is None:  # one BLAS thread: on a busy machine idle threads' spinning costs seconds
             with threadpool_limits(limits=1):
-                self.model_ = LogisticRegression(C=1.0, max_iter=1000, random_state=self.seed).fit(x, flat_y)
+                self.model_ = LogisticRegression(C=float(self.params.get("C", 1.0)), max_iter=1000,
+                                                 random_state=self.seed).fit(x, flat_y)
 
     def _tag(self, features):
         if self.only_tag_ is not None:
@@ -242,13 +244,15 @@ class Crf(TokenTagger):
     """Linear-chain CRF (sklearn-crfsuite, L-BFGS, deterministic) over the same token features."""
 
     name = "crf"
+    grid = ({"c1": 0.1, "c2": 0.1}, {"c1": 0.0, "c2": 1.0}, {"c1": 0.5, "c2": 0.01})  # L1/L2 weights to choose among
 
     def _fit(self, features, tags):
         try:
             import sklearn_crfsuite
         except ImportError:
             raise SystemUnavailable("sklearn-crfsuite is not installed (pip install sklearn-crfsuite)") from None
-        self.model_ = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.1, c2=0.1, max_iterations=100,
+        self.model_ = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=float(self.params.get("c1", 0.1)),
+                                           c2=float(self.params.get("c2", 0.1)), max_iterations=100,
                                            all_possible_transitions=True)
         self.model_.fit(features, tags)
 

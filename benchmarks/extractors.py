@@ -6,8 +6,9 @@ For each extractor (trafilatura, readability, boilerpipe, jusText on the HTML): 
 second of extraction alone, the cost of mapping its text onto the rendered lines
 (baselines.alignment) as a share of the extraction time, the share of the extracted
 characters (as alignment keys: case-folded, no white space) that the mapping placed on a
-line, and the share of lines kept. Each page is read in the language the manifest records. Reference for speed: rendering the same pages
-(corpus.html.render), which every document goes through once. Text an extractor returns
+line, and the share of lines kept. Each page is read in the language the manifest records.
+Reference for speed: rendering the same pages (corpus.html.render), which every document
+goes through once. Text an extractor returns
 that the page does not show (hidden elements, option lists, alt text) cannot be placed,
 so a placed share below 1 is not necessarily a mapping error. One pass; no gold is read.
 """

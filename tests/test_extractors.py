@@ -28,14 +28,16 @@ PARAS = [
 PAGE = f"""<!DOCTYPE html>
 <html><head><title>Storm floods the coast - Example News</title></head>
 <body>
-<nav class="menu"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<nav class="menu"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/sport">Sport</a></li></ul></nav>
 <article>
 <h1>Storm floods the northern coast</h1>
 <p>{PARAS[0]}</p>
 <p>{PARAS[1]}</p>
 <p>{PARAS[2]}</p>
 </article>
-<footer><p>Copyright 2024 Example News. All rights reserved.</p><p><a href="/privacy">Privacy</a> | <a href="/terms">Terms</a></p></footer>
+<footer><p>Copyright 2024 Example News. All rights reserved.</p>
+<p><a href="/privacy">Privacy</a> | <a href="/terms">Terms</a></p></footer>
 </body></html>"""
 # Lines: Home, World, Sport, headline, three paragraphs, copyright, "Privacy | Terms".
 ARTICLE = [False, False, False, True, True, True, True, False, False]
@@ -133,7 +135,8 @@ def test_plain_text_documents_take_the_declared_fallback_and_say_so():
     plain = pred[pred.doc_id == "plain"].is_content.tolist()
     assert plain == [False, False, True, True, True, False]
     # on a plain-text document it reads exactly what justext-lines reads
-    assert plain == JusTextLines().predict(inputs.subset((inputs.units.doc_id == "plain").to_numpy())).is_content.tolist()
+    alone = inputs.subset((inputs.units.doc_id == "plain").to_numpy())
+    assert plain == JusTextLines().predict(alone).is_content.tolist()
 
 
 def test_a_page_without_article_text_is_recorded():
@@ -163,3 +166,20 @@ def test_extractors_are_registered_under_their_names():
     assert names["trafilatura"] is Trafilatura and names["readability"] is Readability
     assert names["boilerpipe"] is Boilerpipe and names["justext"] is JusTextHtml
     assert names["justext-lines"] is JusTextLines
+
+
+def test_a_library_failing_on_a_page_is_recorded_and_the_page_gets_nothing():
+    class Failing(Trafilatura):
+        def extract(self, markup, language):
+            if "Storm" in markup:
+                raise ValueError("cannot parse this\nsecond line of the message")
+            return super().extract(markup, language)
+
+    system = Failing()
+    other = PAGE.replace("Storm floods", "Rain soaks")
+    pred = system.predict(_inputs({"bad": (render(PAGE).text, PAGE), "good": (render(other).text, other)}))
+    assert not pred[pred.doc_id == "bad"].is_content.any()
+    assert pred[pred.doc_id == "good"].is_content.tolist() == ARTICLE
+    described = system.describe()
+    assert described["failed"] == {"bad": "ValueError: cannot parse this"}
+    assert described["no_text_extracted"] == ["bad"]

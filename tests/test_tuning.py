@@ -48,8 +48,8 @@ def test_every_setting_is_scored_on_validation_and_the_best_kept():
     model, tuned = tune(KeepFirst, 0, *train, *validation)
     # keep=1: P 1, R 2/6 -> F1 1/2; keep=2: R 4/6 -> F1 4/5; keep=3: all 6 found, none wrong -> F1 1
     assert tuned.metric == "content_lines/f1"
-    assert tuned.scores == (({"keep": 1}, pytest.approx(1 / 2)), ({"keep": 3}, 1.0), ({"keep": 2}, pytest.approx(4 / 5)),
-                            ({"keep": 3}, 1.0))
+    assert tuned.scores == (({"keep": 1}, pytest.approx(1 / 2)), ({"keep": 3}, 1.0),
+                            ({"keep": 2}, pytest.approx(4 / 5)), ({"keep": 3}, 1.0))
     assert tuned.chosen == {"keep": 3} and model.params == {"keep": 3}
     assert model.fitted == 2  # fitted on the training split only
     assert tuned.to_dict()["chosen"] == {"keep": 3}

@@ -45,6 +45,7 @@ class HtmlExtractor(System):
             raise SystemUnavailable(f"{self.library} cannot be imported ({err}); pip install {self.library}") from None
         self.fallback_documents: list[str] = []
         self.empty_documents: list[str] = []
+        self.failed_documents: dict[str, str] = {}
 
     def versions(self) -> dict[str, str]:
         try:
@@ -53,11 +54,12 @@ class HtmlExtractor(System):
             return {}
 
     def describe(self) -> dict[str, Any]:
-        """What ran, and which documents had no markup (fallback) or got no text from the extractor."""
+        """What ran, and which documents had no markup (fallback), got no text from the extractor,
+        or made it fail (with the error; such a page counts as nothing extracted)."""
         return super().describe() | {
             "reads": "documents.html", "versions": self.versions(),
             "plain_text_fallback": {"page": LINES_AS_PARAGRAPHS, "documents": list(self.fallback_documents)},
-            "no_text_extracted": list(self.empty_documents)}
+            "no_text_extracted": list(self.empty_documents), "failed": dict(self.failed_documents)}
 
     @abstractmethod
     def extract(self, markup: str, language: str | None) -> str:
@@ -67,7 +69,7 @@ class HtmlExtractor(System):
         units = inputs.units.reset_index(drop=True)
         docs = inputs.documents.set_index("doc_id")
         is_content = np.zeros(len(units), dtype=bool)
-        self.fallback_documents, self.empty_documents = [], []
+        self.fallback_documents, self.empty_documents, self.failed_documents = [], [], {}
         for rows in _doc_order(units):
             doc_id = units.doc_id[rows[0]]
             lines = list(units.text.to_numpy()[rows])
@@ -76,7 +78,12 @@ class HtmlExtractor(System):
                 self.fallback_documents.append(doc_id)
                 markup = paragraphs_page(lines)
             language = docs.language[doc_id] if "language" in docs else None
-            text = self.extract(unwrap(markup), language if isinstance(language, str) else None) or ""
+            try:
+                text = self.extract(unwrap(markup), language if isinstance(language, str) else None) or ""
+            except Exception as err:  # a library's crash on one page must not end the run: recorded
+                first = (str(err).strip().splitlines() or [""])[0]
+                self.failed_documents[doc_id] = f"{type(err).__name__}: {first}"
+                text = ""
             if not text.strip():
                 self.empty_documents.append(doc_id)
             is_content[rows] = kept_lines(lines, text)

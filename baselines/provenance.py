@@ -13,7 +13,7 @@ from corpus.sources import ROOT
 # system itself (System.versions).
 PACKAGES = ("news-nlp-bench", "datasets", "pyarrow", "pandas", "numpy", "scipy", "scikit-learn", "threadpoolctl",
             "huggingface_hub", "justext", "lxml", "lxml_html_clean", "sklearn-crfsuite", "python-crfsuite",
-            "spacy", "trafilatura")
+            "spacy", "trafilatura", "readability-lxml", "boilerpy3", "selectolax", "charset-normalizer")
 
 
 def code_version() -> str:

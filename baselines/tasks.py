@@ -21,7 +21,7 @@ from baselines.data import Bench
 class TaskInput:
     """What a system sees: the documents and the units to predict for, never the answers."""
 
-    documents: pd.DataFrame  # doc_id, text
+    documents: pd.DataFrame  # doc_id, text (and html, language when the dataset has them)
     units: pd.DataFrame
 
     def subset(self, mask: np.ndarray) -> "TaskInput":
@@ -41,7 +41,9 @@ class Task(ABC):
     primary: tuple[str, str]        # (metric, value) that ranks systems on the leaderboard
 
     def inputs(self, bench: Bench) -> TaskInput:
-        return TaskInput(bench.documents[["doc_id", "text"]].copy(), self._units(bench))
+        """Each document's text, and its markup and language where the dataset has them (HTML readers)."""
+        columns = [c for c in ("doc_id", "text", "html", "language") if c in bench.documents]
+        return TaskInput(bench.documents[columns].copy(), self._units(bench))
 
     @abstractmethod
     def _units(self, bench: Bench) -> pd.DataFrame:

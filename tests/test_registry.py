@@ -56,7 +56,7 @@ def test_names_resolve_across_tasks_and_arguments_only_where_taken(clean_registr
         ("entities", {"pipeline": "my_pipeline"})]
     with pytest.raises(UserError, match="majority:x: system 'majority' takes no argument"):
         registry.resolve("majority:x")
-    with pytest.raises(UserError, match="unknown system 'nope'; known: all-content, capitalised"):
+    with pytest.raises(UserError, match="unknown system 'nope'; known: all-content, boilerpipe, capitalised"):
         registry.resolve("nope")
     with pytest.raises(UserError, match="no_such_module:X: cannot import 'no_such_module'"):
         registry.resolve("no_such_module:X")

@@ -11,7 +11,7 @@ from conftest import score_on
 from baselines import registry
 from baselines.data import load_bench
 from baselines.features.lines import NAMES, line_features
-from baselines.systems.boilerplate import JusText, LineHeuristic, LineLogReg, paragraph_is_content
+from baselines.systems.boilerplate import JusTextLines, LineHeuristic, LineLogReg, paragraph_is_content
 from baselines.tasks import TaskInput
 
 # A tiny page. Line numbers count all lines (line 4 is empty, so it is no unit); starts by hand:
@@ -114,7 +114,7 @@ def test_justext_one_paragraph_per_line():
     lines = ["Menu", LONG_A, "Share </p><p> this", LONG_B, "Copyright © 2024 Example News"]
     assert len(LONG_A) > 200 and len(LONG_B) > 200
     assert paragraph_is_content(lines) == [False, True, True, True, False]
-    pred = JusText().predict(_inputs({"d": "\n".join(lines)}))
+    pred = JusTextLines().predict(_inputs({"d": "\n".join(lines)}))
     assert list(pred.line) == [0, 1, 2, 3, 4]
     assert list(pred.is_content) == [False, True, True, True, False]
 
@@ -127,7 +127,7 @@ def test_justext_maps_paragraphs_by_position_when_one_is_dropped():
 
 def test_justext_on_the_toy_page_keeps_nothing():
     """No line reaches jusText's 70 characters with enough stopwords: no good paragraph anywhere."""
-    assert not JusText().predict(TOY).is_content.any()
+    assert not JusTextLines().predict(TOY).is_content.any()
 
 
 def _separable() -> tuple[TaskInput, pd.DataFrame]:
@@ -160,7 +160,7 @@ def test_logreg_with_one_training_class_predicts_it():
 
 def test_all_boilerplate_systems_are_registered():
     names = {cls.name for cls in registry.available("boilerplate")}
-    assert {"all-content", "justext", "line-heuristic", "line-logreg"} <= names
+    assert {"all-content", "justext", "justext-lines", "line-heuristic", "line-logreg"} <= names
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +185,7 @@ def test_logreg_is_deterministic(bench):
     # stopword density 1/8: bad), and the caption before it plus everything between the body and
     # "Show More" (short lines between good ones turn good). P 7/18, R 7/8; chars P 1511/2657,
     # R 1511/1581.
-    (JusText, (7 / 18, 7 / 8, 14 / 26), (1511 / 2657, 1511 / 1581, 3022 / 4238), None),
+    (JusTextLines, (7 / 18, 7 / 8, 14 / 26), (1511 / 2657, 1511 / 1581, 3022 / 4238), None),
     # The heuristic keeps exactly the headline and the body. Roles right on 15 of 23: all 7 body,
     # the headline, related 22, 23 and 35, navigation 0, 32, 33 and 37; wrong on metadata 4 and
     # media 24, 25 and author 26, 28 (short -> navigation), media 5 and caption 6 (other),
@@ -196,7 +196,7 @@ def test_logreg_is_deterministic(bench):
     # after the body) too: 14 lines (2436 chars) kept, all 8 content among them. Roles: right on
     # the 7 body lines and related 23 and 35 only (9 of 23).
     (LineLogReg, (8 / 14, 1.0, 16 / 22), (1581 / 2436, 1.0, 3162 / 4017), 9 / 23),
-], ids=["justext", "line-heuristic", "line-logreg"])
+], ids=["justext-lines", "line-heuristic", "line-logreg"])
 def test_scores_on_the_bundled_dataset(bench, system, lines, chars, roles):
     scored = _scored(bench, system(seed=0))
     for metric, expected in (("content_lines", lines), ("content_chars", chars)):

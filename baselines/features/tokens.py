@@ -7,6 +7,7 @@ cuts: the `tokens` column of the entity units is split at every gold span bounda
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,17 @@ class Gazetteer:
         if bad:
             raise ValueError(f"gazetteer types not in the OntoNotes scheme: {', '.join(sorted(bad))}")
         return cls(dict(entries), max((len(tokenize(name)) for name in entries), default=0))
+
+    @classmethod
+    def learned(cls, mentions: Counter) -> "Gazetteer":
+        """From counts of (surface, type) mentions: each surface with its most frequent type (a tie
+        goes to the type first in the scheme's order)."""
+        best: dict[str, tuple[int, int, str]] = {}
+        for (surface, label), n in mentions.items():
+            rank = (n, -ENTITY_TYPES.index(label))
+            if surface not in best or rank > best[surface][:2]:
+                best[surface] = (*rank, label)
+        return cls.of({surface: label for surface, (_, _, label) in sorted(best.items())})
 
     @classmethod
     def read(cls, path: Path) -> "Gazetteer":

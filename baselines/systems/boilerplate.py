@@ -58,11 +58,13 @@ _P_INDEX = re.compile(r"/p\[(\d+)\]$")
 
 
 @register
-class JusText(_NeedsJustext):
-    """jusText 3 (English stoplist, default parameters) with each line as one <p> paragraph."""
+class JusTextLines(_NeedsJustext):
+    """jusText 3 (English stoplist, default parameters) on a page made of the lines, one <p> each.
+
+    It never sees the page's markup; `justext` (baselines/systems/extractors.py) reads the real HTML."""
 
     task = "boilerplate"
-    name = "justext"
+    name = "justext-lines"
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units.reset_index(drop=True)
@@ -70,6 +72,11 @@ class JusText(_NeedsJustext):
         for rows in _doc_order(units):
             is_content[rows] = paragraph_is_content(list(units.text.to_numpy()[rows]))
         return _frame(units, is_content)
+
+
+def paragraphs_page(lines: list[str]) -> str:
+    """Lines as an HTML page, one escaped <p> each: how a plain-text document is shown to HTML readers."""
+    return "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in lines) + "</body></html>"
 
 
 def paragraph_is_content(lines: list[str]) -> list[bool]:
@@ -85,7 +92,7 @@ def paragraph_is_content(lines: list[str]) -> list[bool]:
 
     if not lines:
         return []
-    page = "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in lines) + "</body></html>"
+    page = paragraphs_page(lines)
     verdict = [False] * len(lines)
     seen = 0
     for paragraph in justext.justext(page, english_stoplist()):
@@ -183,15 +190,16 @@ def document_roles(prose: np.ndarray, title: np.ndarray, short: np.ndarray) -> l
     return roles
 
 
-def _fit_labels(X: np.ndarray, y: np.ndarray, seed: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Standardised, class-balanced logistic regression; a single training class is predicted as is."""
+def _fit_labels(X, y: np.ndarray, seed: int, *steps, C: float = 1.0) -> Callable[[Any], np.ndarray]:
+    """Class-balanced logistic regression (inverse regularisation strength C) after `steps`
+    (default: standardising); a single training class is predicted as is."""
     classes = np.unique(y)
     if len(classes) == 0:
         raise ValueError("no training lines")
     if len(classes) == 1:
         return lambda Z: np.full(len(Z), classes[0], dtype=y.dtype)
-    model = make_pipeline(StandardScaler(), LogisticRegression(
-        random_state=seed, class_weight="balanced", max_iter=1000))
+    model = make_pipeline(*(steps or (StandardScaler(),)), LogisticRegression(
+        C=C, random_state=seed, class_weight="balanced", max_iter=1000))
     return model.fit(X, y).predict
 
 
@@ -202,17 +210,27 @@ class LineLogReg(_NeedsJustext):
     task = "boilerplate"
     name = "line-logreg"
     learned = True
+    grid = ({"C": 1.0}, {"C": 0.1}, {"C": 10.0})  # settings baselines.tuning may choose among on validation
+
+    def features(self, units: pd.DataFrame, documents: pd.DataFrame) -> Any:
+        """What the regressions read per unit (subclasses read more)."""
+        return line_features(units, documents)
+
+    def steps(self) -> tuple:
+        """scikit-learn steps before the regression; none means standardising."""
+        return ()
 
     def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
         units = inputs.units.reset_index(drop=True)
         labelled = units[["doc_id", "line"]].merge(gold, on=["doc_id", "line"], how="left", validate="1:1")
         if labelled.is_content.isna().any() or labelled.role.isna().any():
             raise ValueError("every training line needs a gold is_content and role")
-        X = line_features(units, inputs.documents)
-        self.content_ = _fit_labels(X, labelled.is_content.to_numpy(bool), self.seed)
-        self.role_ = _fit_labels(X, labelled.role.to_numpy(object), self.seed)
+        X = self.features(units, inputs.documents)
+        C = float(self.params.get("C", 1.0))
+        self.content_ = _fit_labels(X, labelled.is_content.to_numpy(bool), self.seed, *self.steps(), C=C)
+        self.role_ = _fit_labels(X, labelled.role.to_numpy(object), self.seed, *self.steps(), C=C)
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units.reset_index(drop=True)
-        X = line_features(units, inputs.documents)
+        X = self.features(units, inputs.documents)
         return _frame(units, self.content_(X), self.role_(X))

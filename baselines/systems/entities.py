@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
+from collections import Counter
 from typing import Sequence
 
 import pandas as pd
@@ -164,26 +165,37 @@ class GazetteerLookup(LineEntities):
 
 
 class TokenTagger(LineEntities):
-    """Base of the learned taggers: IOB2 over the OntoNotes types from token features, decoded strictly."""
+    """Base of the learned taggers: IOB2 over the OntoNotes types from token features (word shape,
+    affixes, a context window, a gazetteer learned from the training spans), decoded strictly."""
 
     learned = True
-    tuned_on = "test"  # the gazetteer feature was written with the test page in view
+    tuned_on = "none"  # its gazetteer is learned from the training spans; no setting was chosen on test
 
     def __init__(self, seed: int = 0, **params):
         super().__init__(seed, **params)
-        self.gazetteer: Gazetteer = default_gazetteer()
+        self.gazetteer: Gazetteer = Gazetteer.of({})
 
     def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
-        """Training lines are cut at their gold boundaries so every gold span maps to tags."""
+        """Training lines are cut at their gold boundaries so every gold span maps to tags.
+
+        The gazetteer is learned from the training spans only. A training line sees it without
+        its own document's mentions, as a page it will tag sees a gazetteer made without that page;
+        otherwise every training name would be in the gazetteer and the model would trust it blindly."""
         texts = dict(zip(inputs.documents.doc_id, inputs.documents.text))
         spans_by_doc = {d: list(zip(g.start, g.end, g.type)) for d, g in gold.groupby("doc_id", sort=False)}
+        mentions = {d: Counter((texts[d][int(s):int(e)], t) for s, e, t in spans) for d, spans in spans_by_doc.items()}
+        every = sum(mentions.values(), Counter())
+        self.gazetteer = Gazetteer.learned(every)
+        without: dict[str, Gazetteer] = {}
         features, tags = [], []
         for doc_id, start, end in zip(inputs.units.doc_id, inputs.units.start, inputs.units.end):
             text = texts[doc_id]
+            if doc_id not in without:
+                without[doc_id] = Gazetteer.learned(every - mentions.get(doc_id, Counter()))
             spans = [(int(s), int(e), t) for s, e, t in spans_by_doc.get(doc_id, []) if start <= s and e <= end]
             tokens = tokenize(text, int(start), int(end), [c for s, e, _ in spans for c in (s, e)])
             if tokens:
-                features.append(token_features(text, tokens, self.gazetteer))
+                features.append(token_features(text, tokens, without[doc_id]))
                 tags.append(spans_to_iob2(tokens, spans))
         self._fit(features, tags)
 
@@ -206,6 +218,7 @@ class TokenLogReg(TokenTagger):
     """Logistic regression tagging each token independently (IOB2) from shape, affix, context and gazetteer features."""
 
     name = "token-logreg"
+    grid = ({"C": 1.0}, {"C": 0.1}, {"C": 10.0})  # settings baselines.tuning may choose among on validation
 
     def _fit(self, features, tags):
         from sklearn.feature_extraction import DictVectorizer
@@ -220,7 +233,8 @@ class TokenLogReg(TokenTagger):
         self.only_tag_ = classes[0] if len(classes) == 1 else None  # scikit-learn refuses a single class
         if self.only_tag_ is None:  # one BLAS thread: on a busy machine idle threads' spinning costs seconds
             with threadpool_limits(limits=1):
-                self.model_ = LogisticRegression(C=1.0, max_iter=1000, random_state=self.seed).fit(x, flat_y)
+                self.model_ = LogisticRegression(C=float(self.params.get("C", 1.0)), max_iter=1000,
+                                                 random_state=self.seed).fit(x, flat_y)
 
     def _tag(self, features):
         if self.only_tag_ is not None:
@@ -233,13 +247,15 @@ class Crf(TokenTagger):
     """Linear-chain CRF (sklearn-crfsuite, L-BFGS, deterministic) over the same token features."""
 
     name = "crf"
+    grid = ({"c1": 0.1, "c2": 0.1}, {"c1": 0.0, "c2": 1.0}, {"c1": 0.5, "c2": 0.01})  # L1/L2 weights to choose among
 
     def _fit(self, features, tags):
         try:
             import sklearn_crfsuite
         except ImportError:
             raise SystemUnavailable("sklearn-crfsuite is not installed (pip install sklearn-crfsuite)") from None
-        self.model_ = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.1, c2=0.1, max_iterations=100,
+        self.model_ = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=float(self.params.get("c1", 0.1)),
+                                           c2=float(self.params.get("c2", 0.1)), max_iterations=100,
                                            all_possible_transitions=True)
         self.model_.fit(features, tags)
 

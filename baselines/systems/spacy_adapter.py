@@ -13,7 +13,7 @@ import pandas as pd
 from labels.scheme import ENTITY_TYPES
 from baselines.registry import register
 from baselines.system import System, SystemUnavailable
-from baselines.systems.entities import spans_frame
+from baselines.systems.entities import TITLES, spans_frame
 from baselines.tasks import TaskInput
 
 DEFAULT_PIPELINE = "en_core_web_sm"
@@ -23,12 +23,18 @@ _LEADING = ("the ", "The ")
 _TRAILING = ("'s", "’s")
 
 
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Our span conventions on a pipeline's span: no leading "the", no trailing possessive 's."""
+def trim(text: str, start: int, end: int, label: str | None = None) -> tuple[int, int]:
+    """Our span conventions on a pipeline's span: no leading "the", no trailing possessive 's, and
+    no title or role before a PERSON's name ("President", "Mr.")."""
     if text.startswith(_LEADING, start, end):
         start += 4
     if text.endswith(_TRAILING, start, end):
         end -= 2
+    while label == "PERSON":
+        first = text[start:end].split(" ", 1)
+        if len(first) < 2 or first[0].rstrip(".").lower() not in TITLES:
+            break
+        start += len(first[0]) + 1
     return start, end
 
 
@@ -58,10 +64,14 @@ class SpacyEntities(System):
     argument = "pipeline"
     optional = True
 
-    def __init__(self, seed: int = 0, pipeline: str = DEFAULT_PIPELINE, *, nlp: Any = None, **params: Any):
-        """`nlp` injects a loaded pipeline object (tests); otherwise `pipeline` is loaded on first use."""
+    def __init__(self, seed: int = 0, pipeline: str = DEFAULT_PIPELINE, *, nlp: Any = None, trim: bool = True,
+                 **params: Any):
+        """`nlp` injects a loaded pipeline object (tests); otherwise `pipeline` is loaded on first use.
+        `trim=False` keeps the pipeline's own span conventions (recorded in the params)."""
         if nlp is None:
             params["pipeline"] = pipeline
+        if not trim:
+            params["trim"] = False
         super().__init__(seed, **params)
         self._nlp = nlp
 
@@ -83,7 +93,9 @@ class SpacyEntities(System):
         for doc_id, start, doc in zip(units.doc_id, units.start, self._nlp.pipe(list(units.text))):
             for ent in doc.ents:
                 label = LABELS.get(ent.label_)
-                s, e = trim(doc.text, ent.start_char, ent.end_char)
+                s, e = ent.start_char, ent.end_char
+                if self.params.get("trim", True):
+                    s, e = trim(doc.text, s, e, label)
                 if label and s < e:
                     rows.append((doc_id, int(start) + s, int(start) + e, label))
         return spans_frame(rows)

@@ -6,6 +6,7 @@ Parsing never guesses: a field of the wrong shape becomes a Problem, not a defau
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,13 @@ def dump(doc: GoldDocument) -> str:
         else:
             parts.append(f' "{key}": {json.dumps(value, ensure_ascii=False)}')
     return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def write(path: Path, doc: GoldDocument) -> None:
+    """Write a label file atomically: a crash never leaves half a file behind."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(dump(doc), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 @dataclass

@@ -61,6 +61,29 @@ def _nearest(text: str, span: Span) -> str:
     return f"; it occurs at [{at}, {at + len(span.text)})"
 
 
+# Words that name a role or title, never part of a PERSON span ("spokesperson Guo Jiakun" -> "Guo Jiakun").
+TITLES = frozenset("""
+mr mrs ms dr prof president vice-president prime minister secretary chancellor senator sen rep governor
+mayor king queen prince princess pope general gen colonel col captain capt judge justice ambassador
+spokesperson spokesman spokeswoman chairman chairwoman chair ceo director editor reporter
+""".split())
+
+
+def _conventions(e) -> list[str]:
+    """The scheme's span conventions, each with how to fix the span."""
+    out = []
+    if e.text.startswith("the "):
+        out.append(f"leading 'the' in {e.text!r}: leave it out (start at {e.start + 4}) unless the printed "
+                   "name has it, as in 'The Hague'")
+    if e.text.endswith(("'s", "\u2019s")):
+        out.append(f"possessive in {e.text!r}: leave out the trailing 's (end at {e.end - 2})")
+    first = e.text.split(" ", 1)[0].rstrip(".").lower()
+    if e.type == "PERSON" and " " in e.text and first in TITLES:
+        out.append(f"title {e.text.split(' ', 1)[0]!r} inside a PERSON: leave titles and roles out "
+                   f"(start at {e.start + len(e.text.split(' ', 1)[0]) + 1})")
+    return out
+
+
 def _duplicates(ids: Iterable[str]) -> list[str]:
     return sorted(k for k, n in Counter(ids).items() if n > 1)
 
@@ -103,6 +126,8 @@ def _check_entities(doc, content, add, span_ok) -> set[str]:
             add(e.id, "text", "entity crosses a line break")
         if e.text != e.text.strip():
             add(e.id, "text", f"entity surface has leading or trailing white space: {e.text!r}")
+        for message in _conventions(e):
+            add(e.id, "text", message)
         if not _inside(content, e):
             add(e.id, "start", f"entity {e.text!r} at [{e.start}, {e.end}) is outside the content lines: "
                                "scheme 2 annotates entities in headline, subheadline and body lines only")

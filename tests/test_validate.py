@@ -321,3 +321,23 @@ def test_problems_read_in_document_order(sources):
     ordered = InvalidLabels(validate(None, sources)).problems
     assert [(p.record, p.field) for p in ordered if p.record != "document"] == [
         ("e2", "type"), ("e12", "type"), ("line 2", "start"), ("line 10", "start")]
+
+
+def test_span_conventions_are_checked_with_the_fix(sources):
+    text = _seed_text()
+    the = text.index("the peacekeeping force")
+
+    def change(data):
+        data["entities"].append({"id": "e30", "start": the, "end": the + 22, "text": "the peacekeeping force",
+                                 "type": "ORG"})
+        _entity(data, "e5").update(end=475, text="China's")                  # [468, 473) "China"
+        _entity(data, "e15").update(start=865, text="spokesperson Guo Jiakun")  # [878, 888) "Guo Jiakun"
+
+    edit_gold(_gold(sources), change)
+    f = str(_gold(sources))
+    got = validate(None, sources)
+    assert Problem(f, "e30", "text", f"leading 'the' in 'the peacekeeping force': leave it out (start at "
+                                     f"{the + 4}) unless the printed name has it, as in 'The Hague'") in got
+    assert Problem(f, "e5", "text", "possessive in \"China's\": leave out the trailing 's (end at 473)") in got
+    assert Problem(f, "e15", "text", "title 'spokesperson' inside a PERSON: leave titles and roles out "
+                                     "(start at 878)") in got

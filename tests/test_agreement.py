@@ -10,8 +10,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from conftest import ROOT, SEED_ID, cli
-from labels.agreement import (Agreement, SpanF1, agreement, cohen_kappa, load_pairs, raw_agreement,
-                              stance_pairs)
+from labels.agreement import (HEADLINE, Agreement, SpanF1, agreement, cohen_kappa, intervals, load_pairs,
+                              per_document, raw_agreement, stance_pairs)
 from labels.cli import UserError
 from labels.model import Entity, GoldDocument, LineLabel, Span, StanceInstance, load
 from labels.status import Step
@@ -156,7 +156,7 @@ def test_kappa_edge_cases():
     assert cohen_kappa(["a", "b"], ["b", "a"]) == -1.0      # p_o = 0, p_e = 1/2: -1/2 / 1/2
     with pytest.raises(ValueError):
         cohen_kappa(["a"], ["a", "b"])
-    empty = GoldDocument("d", (), (), ())
+    empty = GoldDocument("d", (), (), (), "annotated")
     ag = agreement([(empty, empty)])
     assert ag.boilerplate.role_kappa is None and ag.entities.strict.f1 is None
     assert ag.stance.overall.to_dict() == {"a": 0, "b": 0, "matched": 0, "agreement": None, "kappa": None}
@@ -164,10 +164,10 @@ def test_kappa_edge_cases():
 
 def test_user_errors_in_the_pairs():
     with pytest.raises(UserError, match="different documents: d and e"):
-        agreement([(DOC_A, GoldDocument("e", (), (), ()))])
+        agreement([(DOC_A, GoldDocument("e", (), (), (), "annotated"))])
     with pytest.raises(UserError, match="given more than once"):
         agreement([(DOC_A, DOC_B), (DOC_A, DOC_B)])
-    dangling = GoldDocument("d", (), (), (src("s1", "e9", (0, 5), "agree"),))
+    dangling = GoldDocument("d", (), (), (src("s1", "e9", (0, 5), "agree"),), "annotated")
     with pytest.raises(UserError, match="pass B: stance s1: holder 'e9' is not an entity id"):
         agreement([(DOC_A, dangling)])
 
@@ -380,3 +380,57 @@ def test_agreement_is_a_frozen_dataclass():
     assert isinstance(ag, Agreement)
     with pytest.raises(AttributeError):
         ag.documents = ()  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------- over documents
+
+def _copy(doc: GoldDocument, doc_id: str, **changes) -> GoldDocument:
+    from dataclasses import replace
+    return replace(doc, doc_id=doc_id, **changes)
+
+
+def test_per_document_figures_and_bootstrap_intervals_over_documents():
+    # Document d: the DOC_A/DOC_B pair above. Document e: pass B equals pass A, so every figure is 1.
+    pairs = [(DOC_A, DOC_B), (_copy(DOC_A, "e"), _copy(DOC_A, "e"))]
+    per = per_document(pairs)
+    assert list(per) == ["d", "e"]
+    assert per["d"] == agreement([(DOC_A, DOC_B)])
+    # e alone: 5 lines, 4 mentions, 7 instances (6 matchable pairs + 1 claim), all agreeing.
+    assert per["e"].entities.strict == SpanF1(4, 4, 4)
+    assert (per["e"].boilerplate.role_kappa, per["e"].stance.overall.agreement) == (1.0, 1.0)
+    cis = intervals(pairs, resamples=200, seed=1)
+    # Every resample pools some mix of d and e: each bound lies between d's figure and e's (1.0).
+    for name, figure in HEADLINE.items():
+        low, high = cis[name]
+        assert min(figure(per["d"]), 1.0) <= low <= high <= 1.0
+    # A resample of e twice is all agreement: the upper bound of strict F1 is exactly 1.
+    assert cis["entities/strict_f1"][1] == 1.0
+    assert intervals(pairs, resamples=200, seed=1) == cis  # seeded
+    same = [(_copy(DOC_A, x), _copy(DOC_B, x)) for x in "dxy"]
+    assert intervals(same, resamples=50)["entities/strict_f1"] == (per["d"].entities.strict.f1,) * 2
+
+
+def test_a_draft_is_refused():
+    draft = _copy(DOC_B, "d", status="draft", history=(Step("drafted", "capitalised"),))
+    with pytest.raises(UserError, match="^d: pass B is a draft: agreement is measured between people's "
+                                        "independent passes, never against the draft a pass was made from$"):
+        agreement([(DOC_A, draft)])
+
+
+def test_cli_over_two_documents_prints_the_spread(tmp_path):
+    for side in "AB":
+        (tmp_path / side).mkdir()
+        for doc_id in (SEED_ID, "0000000000000000"):
+            data = json.loads((ROOT / "labels" / "passes" / side / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+            data["doc_id"] = doc_id
+            (tmp_path / side / f"{doc_id}.json").write_text(json.dumps(data), encoding="utf-8")
+    r = cli("labels.agreement", str(tmp_path / "A"), str(tmp_path / "B"), "--json")
+    assert (r.returncode, r.stderr) == (0, "")
+    out = json.loads(r.stdout)
+    assert list(out["per_document"]) == ["0000000000000000", SEED_ID]
+    # both documents are the same pair: every resample gives the same figures, a zero-width interval
+    assert out["intervals"]["entities/strict_f1"] == [0.918, 0.918]
+    assert out["intervals"]["boilerplate/role_kappa"] == [1.0, 1.0]
+    table = cli("labels.agreement", str(tmp_path / "A"), str(tmp_path / "B")).stdout
+    assert "Per document and 95% bootstrap interval over documents" in table
+    assert f"  {SEED_ID}" in table

@@ -341,3 +341,34 @@ def test_span_conventions_are_checked_with_the_fix(sources):
     assert Problem(f, "e5", "text", "possessive in \"China's\": leave out the trailing 's (end at 473)") in got
     assert Problem(f, "e15", "text", "title 'spokesperson' inside a PERSON: leave titles and roles out "
                                      "(start at 878)") in got
+
+
+def _teaser_page(covered: set[int]):
+    """A page with a headline, a body line and six teasers three lines apart (six related blocks)."""
+    from labels import rules
+    from labels.model import GoldDocument, LineLabel, Span, StanceInstance
+    from labels.status import Step
+    from labels.text import units
+
+    text = "Floods close the port\n\nThe port stayed shut on Monday.\n" + "".join(
+        f"\n\n\nTeaser number {i}\n" for i in range(1, 7))
+    lines = units(text)
+    roles = ["headline", "body"] + ["related"] * 6
+    labels = tuple(LineLabel(u.line, u.start, u.end, u.text, r) for u, r in zip(lines, roles))
+    span = lambda u: Span(u.start, u.end, u.text)  # noqa: E731
+    stance = [StanceInstance("s1", "article", lines[0].text, "page", span(lines[0]), None, (), "discuss"),
+              StanceInstance("s2", "article", "The port is open.", "annotator", None, None, (), "discuss"),
+              StanceInstance("s3", "article", "It rained.", "annotator", None, None, (), "unrelated")]
+    stance += [StanceInstance(f"t{i}", "article", lines[1 + i].text, "page", span(lines[1 + i]), None, (),
+                              "unrelated") for i in sorted(covered)]
+    doc = GoldDocument("d", labels, (), tuple(stance), "reviewed", (Step("annotated", "a"), Step("reviewed", "b")))
+    return rules.check(text, doc, "f"), lines
+
+
+def test_the_first_five_teasers_need_a_stance_instance_and_the_sixth_does_not():
+    problems, _ = _teaser_page({1, 2, 3, 4, 5})
+    assert problems == []
+    problems, lines = _teaser_page({1, 2, 4, 5, 6})
+    assert problems == [Problem("f", "document", "stance", f"no article-level instance targets the related block "
+                                f"at lines {lines[4].line}-{lines[4].line} (one of the first 5 teasers in page "
+                                "order)")]

@@ -175,3 +175,17 @@ def test_export_cli_writes_tasks_and_config(tmp_path):
     assert task["predictions"][0]["model_version"] == "adjudicated:adjudicated"
     assert (out / "config.xml").read_text(encoding="utf-8") == studio.config()
     assert cli("labels.export", "--to", "label-studio", str(out), "0123456789abcdef").returncode == 2
+
+
+def test_brat_export_of_the_entities(tmp_path):
+    out = tmp_path / "brat"
+    done = cli("labels.export", "--to", "brat", str(out), SEED_ID)
+    assert (done.returncode, done.stdout) == (0, f"wrote 1 document(s) as brat standoff (.txt, .ann) to {out}\n")
+    assert (out / f"{SEED_ID}.txt").read_text(encoding="utf-8") == TEXT
+    ann = (out / f"{SEED_ID}.ann").read_text(encoding="utf-8").splitlines()
+    assert ann[:3] == ["T1\tGPE 11 16\tChina", "T2\tGPE 53 60\tUkraine", "T3\tORG 328 352\tChinese Foreign Ministry"]
+    assert len(ann) == 29
+    for row in ann:  # brat offsets are code points into the .txt, as the project's are
+        _, span, surface = row.split("\t")
+        _, start, end = span.split()
+        assert TEXT[int(start):int(end)] == surface

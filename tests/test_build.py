@@ -112,7 +112,8 @@ def test_invalid_gold_raises_and_leaves_the_dataset_byte_identical(with_dataset)
     with pytest.raises(InvalidLabels) as err:
         build(sources)
     assert err.value.problems == [
-        Problem(str(gold), "e2", "start", "surface 'Ukraine' does not match the text at [54, 61): 'kraine '"),
+        Problem(str(gold), "e2", "start", "surface 'Ukraine' does not match the text at [54, 61): 'kraine '; "
+                                          "it occurs at [53, 60)"),
         Problem(str(gold), "s10", "holder", "holder 'e999' is not an entity id of this document"),
     ]
     assert str(err.value) == "\n".join(str(p) for p in err.value.problems)

@@ -170,6 +170,7 @@ class Browser:
         while time.monotonic() < deadline:
             text = self.text()
             if all(s in text for s in until):
+                time.sleep(3)  # let the editor finish drawing the regions before a screenshot
                 return text
             time.sleep(1)
         return text

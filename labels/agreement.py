@@ -4,7 +4,10 @@ A and B are two pass files of the same document, or two folders of pass files ma
 doc_id (the file stem); a document in one folder only is a user error. Pass A is the
 reference wherever a figure is not symmetric. Over several documents every figure is
 pooled (micro): lines, mentions and matched stance pairs of all documents are counted
-together, never averaged per document.
+together, never averaged per document; the figures of each document alone are shown beside
+them, with 95% percentile bootstrap intervals of the headline figures (role and is_content
+kappa, strict entity F1, overall stance agreement) over documents resampled with replacement
+(1000 resamples, seed 0). A draft is refused: agreement is between people's passes.
 
 Definitions
 -----------
@@ -341,11 +344,51 @@ def agreement(pairs: list[tuple[GoldDocument, GoldDocument]]) -> Agreement:
     for a, b in pairs:
         if a.doc_id != b.doc_id:
             raise UserError(f"the passes are of different documents: {a.doc_id} and {b.doc_id}")
+        for name, doc in (("A", a), ("B", b)):
+            if doc.status == "draft":
+                raise UserError(f"{doc.doc_id}: pass {name} is a draft: agreement is measured between people's "
+                                "independent passes, never against the draft a pass was made from")
     ids = [a.doc_id for a, _ in pairs]
     dup = [d for d, n in Counter(ids).items() if n > 1]
     if dup:
         raise UserError(f"document {dup[0]} is given more than once")
-    return Agreement(tuple(ids), _boilerplate(pairs), _entities(pairs), _stance(pairs))
+    return _pooled(pairs)
+
+
+def _pooled(pairs: list[tuple[GoldDocument, GoldDocument]]) -> Agreement:
+    return Agreement(tuple(a.doc_id for a, _ in pairs), _boilerplate(pairs), _entities(pairs), _stance(pairs))
+
+
+# The headline figures that get bootstrap intervals over documents.
+HEADLINE: dict[str, Any] = {
+    "boilerplate/role_kappa": lambda ag: ag.boilerplate.role_kappa,
+    "boilerplate/content_kappa": lambda ag: ag.boilerplate.content_kappa,
+    "entities/strict_f1": lambda ag: ag.entities.strict.f1,
+    "stance/overall_agreement": lambda ag: ag.stance.overall.agreement,
+}
+
+
+def per_document(pairs: list[tuple[GoldDocument, GoldDocument]]) -> dict[str, Agreement]:
+    """Every figure for each document alone, by doc_id."""
+    agreement(pairs)  # the same refusals as the pooled figures
+    return {a.doc_id: _pooled([(a, b)]) for a, b in pairs}
+
+
+def intervals(pairs: list[tuple[GoldDocument, GoldDocument]], resamples: int = 1000,
+              seed: int = 0) -> dict[str, tuple[float, float] | None]:
+    """95% percentile bootstrap intervals of the headline figures, resampling documents with
+    replacement and pooling each resample; None where no resample defines the figure."""
+    agreement(pairs)  # the same refusals as the point estimate
+    rng = np.random.default_rng(seed)
+    draws: dict[str, list[float]] = {name: [] for name in HEADLINE}
+    for _ in range(resamples):
+        ag = _pooled([pairs[i] for i in rng.integers(0, len(pairs), len(pairs))])
+        for name, figure in HEADLINE.items():
+            value = figure(ag)
+            if value is not None:
+                draws[name].append(value)
+    return {name: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) if v else None
+            for name, v in draws.items()}
 
 
 # ---------------------------------------------------------------------------- CLI
@@ -409,17 +452,37 @@ def render(ag: Agreement) -> str:
     return "\n".join(out)
 
 
+def render_spread(per_doc: dict[str, Agreement], cis: dict[str, tuple[float, float] | None]) -> str:
+    """Per-document headline figures and the bootstrap intervals over documents."""
+    names = list(HEADLINE)
+    out = ["", "Per document and 95% bootstrap interval over documents (1000 resamples, seed 0):",
+           f"  {'document':<18}" + "".join(f"{n.split('/')[1]:>18}" for n in names)]
+    for doc_id, ag in per_doc.items():
+        out.append(f"  {doc_id:<18}" + "".join(f"{_f(HEADLINE[n](ag)):>18}" for n in names))
+    out.append(f"  {'interval':<18}" + "".join(
+        f"{'n/a' if cis[n] is None else f'[{cis[n][0]:.3f}, {cis[n][1]:.3f}]':>18}" for n in names))
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m labels.agreement", description=__doc__.splitlines()[0])
     parser.add_argument("a", type=Path, help="pass A: a pass file or a folder of pass files (the reference)")
     parser.add_argument("b", type=Path, help="pass B: a pass file or a folder of pass files")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON (floats to 4 places)")
     args = parser.parse_args(argv)
-    result = agreement(load_pairs(args.a, args.b))
+    pairs = load_pairs(args.a, args.b)
+    result = agreement(pairs)
+    spread = len(pairs) > 1  # over one document, per-document figures and intervals say nothing more
+    per_doc, cis = (per_document(pairs), intervals(pairs)) if spread else ({}, {})
     if args.json:
-        print(json.dumps(result.to_dict(ndigits=4), indent=1))
+        out = result.to_dict(ndigits=4)
+        if spread:
+            out["per_document"] = {d: ag.to_dict(ndigits=4) for d, ag in per_doc.items()}
+            out["intervals"] = {n: None if ci is None else [round(ci[0], 4), round(ci[1], 4)]
+                                for n, ci in cis.items()}
+        print(json.dumps(out, indent=1))
     else:
-        print(render(result))
+        print(render(result) + (render_spread(per_doc, cis) if spread else ""))
     return 0
 
 

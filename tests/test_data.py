@@ -11,12 +11,12 @@ from baselines.data import load_bench
 
 def test_bench_decodes_class_labels_to_names():
     b = load_bench()
-    assert (b.version, b.split) == ("1.1.0", "test")
+    assert (b.version, b.split) == ("2.0.0", "test")
     assert set(b.boilerplate.role) <= set(scheme.ROLES) and b.boilerplate.role.tolist()[:3] == [
         "navigation", "headline", "metadata"]
     assert b.boilerplate.is_content.sum() == 8
-    assert b.entities.type.value_counts().to_dict()["GPE"] == 34
-    assert b.entities.conll_type.isna().sum() == 5  # 4 DATE + 1 TIME have no CoNLL type
+    assert b.entities.type.value_counts().to_dict()["GPE"] == 16
+    assert b.entities.conll_type.isna().sum() == 2  # 2 DATE have no CoNLL type (scheme 2: content lines only)
     assert b.stance.label.value_counts().to_dict() == {"agree": 9, "disagree": 7, "unrelated": 2, "discuss": 1}
 
 

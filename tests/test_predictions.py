@@ -28,9 +28,10 @@ def gold_as_predictions(bench, task: str) -> pd.DataFrame:
     return TASKS[task].gold(bench).astype(object).reset_index(drop=True)
 
 
-def edit(row: int, col: str, value):
+def edit(row: int, col: str, value, **more):
     def change(df: pd.DataFrame) -> pd.DataFrame:
-        df.at[row, col] = value
+        for c, v in {col: value, **more}.items():
+            df.at[row, c] = v
         return df
     return change
 
@@ -58,7 +59,7 @@ MALFORMED = {
     "duplicate key": ("boilerplate", lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True),
                       f"{FILE}: row 24: duplicate prediction for doc_id='{DOC}', line=0"),
     "duplicate span": ("entities", lambda df: pd.concat([df, df.iloc[[3]].assign(type="ORG")], ignore_index=True),
-                       f"{FILE}: row 67: duplicate prediction for doc_id='{DOC}', start=94, end=99"),
+                       f"{FILE}: row 30: duplicate prediction for doc_id='{DOC}', start=459, end=466"),
     "id not in dataset": ("stance", edit(3, "id", "s999"),
                           f"{FILE}: row 4: id: document '{DOC}' has no unit id='s999' in the dataset split"),
     "line not in dataset": ("boilerplate", edit(5, "line", 1),  # line 1 is blank: not a unit
@@ -68,9 +69,9 @@ MALFORMED = {
     "missing prediction": ("stance", lambda df: df.drop(index=4),
                            f"{FILE}: 1 of 19 units have no prediction, e.g. doc_id='{DOC}', id='s5'; "
                            "every unit needs one"),
-    "span crossing a line": ("entities", edit(2, "end", 95),  # starts on line 4 [83, 93), ends on line 5
+    "span crossing a line": ("entities", edit(2, "start", 83, end=95),  # starts on line 4 [83, 93), ends on line 5
                              f"{FILE}: row 3: start: span [83, 95) is empty or not inside one line of the document"),
-    "empty span": ("entities", edit(2, "end", 83),
+    "empty span": ("entities", edit(2, "start", 83, end=83),
                    f"{FILE}: row 3: start: span [83, 83) is empty or not inside one line"),
     "span in unknown document": ("entities", edit(2, "doc_id", "ffffffffffffffff"),
                                  f"{FILE}: row 3: doc_id: document 'ffffffffffffffff' is not in the dataset split"),

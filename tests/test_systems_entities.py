@@ -176,7 +176,7 @@ def test_token_logreg_is_deterministic_given_the_seed(bench):
         model.fit(inputs, gold)
         preds.append(model.predict(inputs))
     pd.testing.assert_frame_equal(preds[0], preds[1])
-    assert len(preds[0]) > 40  # fitted and predicting on its own training data, not an empty frame
+    assert len(preds[0]) > 20  # fitted and predicting on its own training data (29 gold spans), not empty
 
 
 # --- spaCy adapter ------------------------------------------------------------------------------
@@ -256,18 +256,18 @@ def scored(bench):
         Capitalised, GazetteerLookup, TokenLogReg, Crf)}
 
 
-# (tp, fp, fn) in the OntoNotes view and the CoNLL view, over the 66 gold spans (61 with a CoNLL
-# type). Checked by hand on the predictions: e.g. capitalised finds all 11 ORGs but also types 22
-# other runs ORG (News Feed, Details, Martin Fornusek, Kyiv Independent...), misses Lianyungang,
-# Brno (typed ORG), the Russia-Ukraine war, "2 min" (TIME; it says CARDINAL 2) and "a day";
-# the gazetteer's 3 false positives are Chinese twice (inside Chinese Foreign Ministry) and Kyiv.
+# (tp, fp, fn) in the OntoNotes view and the CoNLL view, over the 29 gold spans (27 with a CoNLL
+# type; scheme 2: gold mentions only in the 8 content lines, and a system reading the whole page
+# has every span it predicts on a boilerplate line counted as spurious). Checked by hand on the
+# predictions: e.g. capitalised misses only "European" twice (it types "European-led" ORG) and the
+# Russia-Ukraine war, and its 47 false positives are mostly runs on boilerplate lines (News Feed,
+# Martin Fornusek, Kyiv Independent, Black Sea, Sergey Lavrov...); the gazetteer's 20 are Chinese
+# twice (inside Chinese Foreign Ministry), Kyiv (in Kyiv Independent), and 17 real names on boilerplate lines.
 COUNTS = {
-    "capitalised": ((50, 23, 16), (47, 22, 14)),
-    "gazetteer": ((37, 3, 29), (37, 3, 24)),
-    # the taggers' gazetteer is learned from the training folds only (the seed page's other lines,
-    # and none while a fold is being fitted: the only document is left out of its own gazetteer)
-    "token-logreg": ((26, 17, 40), (26, 16, 35)),
-    "crf": ((31, 19, 35), (30, 18, 31)),
+    "capitalised": ((26, 47, 3), (24, 45, 3)),
+    "gazetteer": ((20, 20, 9), (20, 20, 7)),
+    "token-logreg": ((3, 5, 26), (3, 5, 24)),
+    "crf": ((2, 8, 27), (2, 8, 25)),
 }
 
 
@@ -294,7 +294,15 @@ def test_gazetteer_errors_by_hand(scored, bench):
     pred = scored["gazetteer"].predictions
     gold = set(zip(TASKS["entities"].gold(bench).start, TASKS["entities"].gold(bench).end))
     wrong = sorted((text[s:e], t) for s, e, t in zip(pred.start, pred.end, pred.type) if (s, e) not in gold)
-    assert wrong == [("Chinese", "NORP"), ("Chinese", "NORP"), ("Kyiv", "GPE")]
+    # pieces of longer names: Chinese in Chinese Foreign Ministry (twice), Kyiv in Kyiv Independent
+    pieces = [(w, t) for w, t in wrong if w in ("Chinese", "Kyiv")]
+    assert pieces == [("Chinese", "NORP"), ("Chinese", "NORP"), ("Kyiv", "GPE")]
+    # the rest are real names on boilerplate lines (caption, teasers, author box), not gold under scheme 2
+    assert sorted(set(wrong) - set(pieces)) == [
+        ("Black Sea", "LOC"), ("China", "GPE"), ("Czechia", "GPE"), ("Getty Images", "ORG"), ("Japan", "GPE"),
+        ("North Korea", "GPE"), ("Russia", "GPE"), ("Russian", "NORP"), ("Saudi Arabia", "GPE"),
+        ("South Korea", "GPE"), ("U.S.", "GPE"), ("Ukraine", "GPE")]
+    assert len(wrong) == 20
 
 
 def test_learned_systems_are_cross_fitted(scored):

@@ -26,6 +26,8 @@ from corpus.manifest import Entry
 from corpus.sources import ROOT, Sources
 from corpus.splits import assign_split
 from labels.model import Entity, GoldDocument, LineLabel, Span, StanceInstance, dump
+from labels.scheme import is_content
+from labels.status import Step
 from labels.text import doc_id_of, normalise
 
 PUBLISHER = "SYNTHETIC"
@@ -64,13 +66,13 @@ class Page:
         """Append one labelled line from plain strings and (surface, entity type) pairs."""
         start = len(self.text)
         for part in parts:
-            if isinstance(part, tuple):
+            if isinstance(part, tuple) and is_content(role):  # scheme 2: entities in content lines only
                 surface, etype = part
                 a = len(self.text)
                 self.entities.append(Entity(f"e{len(self.entities) + 1}", a, a + len(surface), surface, etype))
                 self.text += surface
             else:
-                self.text += part
+                self.text += part if isinstance(part, str) else part[0]
         end = len(self.text)
         self.lines.append(LineLabel(self.line, start, end, self.text[start:end], role))
         self.blank()
@@ -172,7 +174,8 @@ def generate(root: Path, pages: int, seed: int = 0) -> Sources:
             raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
         doc_id = doc_id_of(normalise(raw))
         (sources.raw_dir / f"{doc_id}.txt").write_bytes(raw)
-        gold = GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance))
+        gold = GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), status="reviewed",
+                            history=(Step("annotated", "generator"), Step("reviewed", "generator-check")))
         (sources.gold_dir / f"{doc_id}.json").write_text(dump(gold), encoding="utf-8")
         entries.append(Entry(
             doc_id=doc_id, source_file=f"SYNTHETIC-{number:07d}.txt",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from labels.cli import UserError, run
 from labels.problems import InvalidLabels, Problem
-from labels.validate import gold_for
+from labels.validate import Withheld, gold_for
 from corpus import card
 from corpus.documents import iter_documents
 from corpus.fingerprint import Fingerprint
@@ -52,6 +52,10 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
             gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id)
         except InvalidLabels as err:
             problems += err.problems
+            continue
+        summary.statuses[gold.status] += 1
+        if isinstance(gold, Withheld):
+            summary.withheld.append(gold)
             continue
         if problems:
             continue  # keep validating the rest, but write nothing more
@@ -121,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         return check.main_check(sources, target)
     summary = build(sources, target)
     print(card.one_line(summary, target))
+    for withheld in summary.withheld:
+        print(f"left out: {withheld}")
     return 0
 
 

@@ -207,6 +207,18 @@ def _agreement_section(sources: Sources) -> str:
     )
 
 
+def _status_section(summary: Summary) -> str:
+    """Documents per label status: only reviewed and adjudicated ones are in the configs above."""
+    from labels.status import STATUSES, is_gold
+
+    rows = [[st, summary.statuses[st], "yes" if is_gold(st) else "no, left out"]
+            for st in ("unlabelled", *STATUSES)]
+    left_out = "".join(f"\n- `{w}`" for w in summary.withheld)
+    return ("Documents of the corpus per label status; only reviewed and adjudicated labels are gold:\n\n"
+            + _table(["status", "documents", "in the dataset"], rows)
+            + (f"\nLeft out of every config until reviewed:\n{left_out}\n" if left_out else ""))
+
+
 def render(summary: Summary, sources: Sources) -> str:
     n_docs = sum(summary.documents.values())
     provenance = _table(["publisher", "licence note", "documents"],
@@ -245,11 +257,13 @@ Offsets are Python string indices (Unicode code points) into `documents.text`,
 ## Annotation
 
 Gold labels follow the project's annotation manual (`labels/GUIDELINES.md`):
-two independent annotation passes over the whole page, each by an annotator
-who saw only the label scheme and the page, then an adjudication pass that
-resolved every disagreement against the manual and recorded each judgement
+two independent annotation passes over the page (a role for every line;
+entities and stance in the article's content lines only, scheme 2), each by an
+annotator who saw only the label scheme and the page, then an adjudication pass
+that resolved every disagreement against the manual and recorded each judgement
 call. No label was taken from a model's output.
 
+{_status_section(summary)}
 {_agreement_section(sources)}
 ## Source and licence of each document
 

@@ -21,6 +21,8 @@ class Summary:
     origins: Counter = field(default_factory=Counter)       # (level, origin) -> instances
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     publishers: Counter = field(default_factory=Counter)    # (publisher, license) -> documents
+    statuses: Counter = field(default_factory=Counter)      # label status (or "unlabelled") -> documents
+    withheld: list = field(default_factory=list)            # labels.validate.Withheld, in build order
 
     def observe(self, config: str, split: str, row: dict[str, Any]) -> None:
         self.rows[(config, split)] += 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from labels.problems import Problem
+from labels.status import Step
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class LineLabel:
     end: int
     text: str
     role: str
+    proposed_by: str | None = None   # drafts only: the system (or template) that proposed the role
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Entity:
     end: int
     text: str
     type: str
+    proposed_by: str | None = None   # drafts only: the system that proposed the mention
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,19 @@ class GoldDocument:
     lines: tuple[LineLabel, ...]
     entities: tuple[Entity, ...]
     stance: tuple[StanceInstance, ...]
-    annotator: str | None = None
+    status: str = "draft"
+    history: tuple[Step, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The on-disk form; key order fixed so rewritten files diff cleanly."""
-        out: dict[str, Any] = {"doc_id": self.doc_id}
-        if self.annotator is not None:
-            out["annotator"] = self.annotator
+        out: dict[str, Any] = {"doc_id": self.doc_id, "status": self.status,
+                               "history": [h.to_dict() for h in self.history]}
         out["lines"] = [
-            {"line": x.line, "start": x.start, "end": x.end, "text": x.text, "role": x.role}
+            _proposed({"line": x.line, "start": x.start, "end": x.end, "text": x.text, "role": x.role}, x)
             for x in self.lines
         ]
         out["entities"] = [
-            {"id": e.id, "start": e.start, "end": e.end, "text": e.text, "type": e.type}
+            _proposed({"id": e.id, "start": e.start, "end": e.end, "text": e.text, "type": e.type}, e)
             for e in self.entities
         ]
         out["stance"] = [
@@ -86,6 +89,23 @@ class GoldDocument:
             for s in self.stance
         ]
         return out
+
+
+def _proposed(record: dict[str, Any], label: LineLabel | Entity) -> dict[str, Any]:
+    if label.proposed_by is not None:
+        record["proposed_by"] = label.proposed_by
+    return record
+
+
+# Every key a record may have: anything else is a typo or a field the scheme does not know.
+KEYS: dict[str, frozenset[str]] = {
+    "document": frozenset({"doc_id", "status", "history", "lines", "entities", "stance"}),
+    "lines": frozenset({"line", "start", "end", "text", "role", "proposed_by"}),
+    "entities": frozenset({"id", "start", "end", "text", "type", "proposed_by"}),
+    "stance": frozenset({"id", "level", "target", "target_origin", "target_span", "holder", "evidence", "label"}),
+    "span": frozenset({"start", "end", "text"}),
+    "history": frozenset({"action", "by"}),
+}
 
 
 def dump(doc: GoldDocument) -> str:
@@ -110,6 +130,12 @@ class _Reader:
     def problem(self, record: str, fld: str, message: str) -> None:
         self.problems.append(Problem(self.file, record, fld, message))
 
+    def keys(self, obj: dict, record: str, kind: str, fld: str | None = None) -> None:
+        """Unknown keys are errors, never silently dropped."""
+        for key in sorted(set(obj) - KEYS[kind], key=str):
+            where = f"{fld}.{key}" if fld else key
+            self.problem(record, where, f"unknown key {key!r}; expected one of {', '.join(sorted(KEYS[kind]))}")
+
     def get(self, obj: dict, record: str, key: str, kind: type | tuple, optional: bool = False):
         if key not in obj:
             if not optional:
@@ -120,7 +146,11 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, kind):
             names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.problem(record, key, f"expected {names}, got {json.dumps(value, ensure_ascii=False)[:40]}")
+            self.problem(record, key, f"expected {names}, got {_preview(value)}")
+            return None
+        if isinstance(value, str) and _has_surrogate(value):
+            self.problem(record, key, f"holds a lone surrogate escape ({ascii(value)[:40]}): "
+                                      "not a Unicode character; write the character itself")
             return None
         return value
 
@@ -128,6 +158,7 @@ class _Reader:
         if not isinstance(obj, dict):
             self.problem(record, fld, "expected an object with start, end, text")
             return None
+        self.keys(obj, record, "span", fld)
         start = self.get(obj, record, "start", int)
         end = self.get(obj, record, "end", int)
         text = self.get(obj, record, "text", str)
@@ -139,12 +170,44 @@ class _Reader:
         value = self.get(obj, "document", key, list)
         out = []
         for i, item in enumerate(value or []):
-            record = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"{key}[{i}]"
+            named = isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip() \
+                and not _has_surrogate(item["id"])
+            numbered = key == "lines" and isinstance(item, dict) and type(item.get("line")) is int
+            record = item["id"] if named else f"line {item['line']}" if numbered else f"{key}[{i}]"
             if not isinstance(item, dict):
                 self.problem(record, key, "expected an object")
                 continue
+            self.keys(item, record, key)
             out.append((record, item))
         return out
+
+    def history(self, obj: dict) -> tuple[Step, ...]:
+        steps = []
+        for i, item in enumerate(self.get(obj, "document", "history", list) or []):
+            record = f"history[{i}]"
+            if not isinstance(item, dict):
+                self.problem("document", record, "expected an object with action, by")
+                continue
+            self.keys(item, "document", "history", record)
+            action, by = self.get(item, "document", "action", str), self.get(item, "document", "by", str)
+            if action is not None and by is not None:
+                steps.append(Step(action, by))
+        return tuple(steps)
+
+
+def _has_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _preview(value: Any) -> str:
+    """A short, printable rendering of a misfit value (never recursing into deep nesting)."""
+    if isinstance(value, (dict, list)):
+        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
+    return json.dumps(value, ensure_ascii=isinstance(value, str) and _has_surrogate(value))[:40]
 
 
 def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
@@ -153,23 +216,27 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
     if not isinstance(data, dict):
         r.problem("document", "-", "expected a JSON object")
         return None, r.problems
+    r.keys(data, "document", "document")
     doc_id = r.get(data, "document", "doc_id", str)
-    annotator = r.get(data, "document", "annotator", str, optional=True)
+    status = r.get(data, "document", "status", str)
+    history = r.history(data)
 
     lines = []
     for record, item in r.items(data, "lines"):
         line = r.get(item, record, "line", int)
         record = f"line {line}" if line is not None else record
         vals = [r.get(item, record, k, t) for k, t in (("start", int), ("end", int), ("text", str), ("role", str))]
+        proposed = r.get(item, record, "proposed_by", str, optional=True)
         if line is not None and None not in vals:
-            lines.append(LineLabel(line, *vals))
+            lines.append(LineLabel(line, *vals, proposed_by=proposed))
 
     entities = []
     for record, item in r.items(data, "entities"):
         vals = [r.get(item, record, k, t) for k, t in
                 (("id", str), ("start", int), ("end", int), ("text", str), ("type", str))]
+        proposed = r.get(item, record, "proposed_by", str, optional=True)
         if None not in vals:
-            entities.append(Entity(*vals))
+            entities.append(Entity(*vals, proposed_by=proposed))
 
     stance = []
     for record, item in r.items(data, "stance"):
@@ -191,17 +258,20 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
         if ok and (raw_span is None or target_span is not None):
             stance.append(StanceInstance(sid, level, target, origin, target_span, holder, tuple(evidence), label))
 
-    if doc_id is None:
+    if doc_id is None or status is None:
         return None, r.problems
-    return GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), annotator), r.problems
+    return GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), status, history), r.problems
 
 
 def load(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
-    """Read and parse one gold file; unreadable JSON is a Problem naming the line."""
+    """Read and parse one label file; unreadable JSON is a Problem naming the line."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         return None, [Problem(str(path), "document", "-", f"not valid JSON: {err.msg} at line {err.lineno}")]
+    except RecursionError:
+        return None, [Problem(str(path), "document", "-",
+                              "JSON nested too deeply to be a label file: records are at most three levels deep")]
     except (OSError, UnicodeDecodeError) as err:
         return None, [Problem(str(path), "document", "-", f"cannot read: {err}")]
     return parse(data, str(path))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from labels import scheme
+from labels import scheme, status
 from labels.model import GoldDocument, Span
 from labels.problems import Problem
 from labels.text import units
@@ -26,14 +26,39 @@ def check(text: str, doc: GoldDocument, file: str) -> list[Problem]:
             return False
         if text[span.start:span.end] != span.text:
             add(record, fld, f"surface {span.text!r} does not match the text at [{span.start}, {span.end}): "
-                             f"{text[span.start:span.end]!r}")
+                             f"{text[span.start:span.end]!r}{_nearest(text, span)}")
             return False
         return True
 
+    for fld, message in status.history_problems(doc.status, doc.history):
+        add("document", fld, message)
     _check_lines(text, doc, add, span_ok)
-    entity_ids = _check_entities(doc, add, span_ok)
-    _check_stance(text, doc, entity_ids, add, span_ok)
+    content = _content_spans(text, doc)
+    entity_ids = _check_entities(doc, content, add, span_ok)
+    _check_stance(text, doc, entity_ids, content, add, span_ok)
     return problems
+
+
+def _content_spans(text: str, doc: GoldDocument) -> list[tuple[int, int]]:
+    """[start, end) of every line whose role is a content role (scheme 2 annotates only these)."""
+    return [(u.start, u.end) for u, lab in _labelled_units(text, doc) if scheme.is_content(lab.role)]
+
+
+def _inside(content: list[tuple[int, int]], span: Span) -> bool:
+    return any(a <= span.start and span.end <= b for a, b in content)
+
+
+def _nearest(text: str, span: Span) -> str:
+    """Where the surface does occur closest to the given start, as a hint for the fix."""
+    if not span.text:
+        return ""
+    before = text.rfind(span.text, 0, span.start + len(span.text))
+    after = text.find(span.text, span.start)
+    found = [x for x in (before, after) if x >= 0]
+    if not found:
+        return "; the surface occurs nowhere in the document"
+    at = min(found, key=lambda x: abs(x - span.start))
+    return f"; it occurs at [{at}, {at + len(span.text)})"
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
@@ -63,19 +88,24 @@ def _check_lines(text, doc, add, span_ok) -> None:
         add(f"line {number}", "role", f"line has no role: {expected[number].text[:50]!r}")
 
 
-def _check_entities(doc, add, span_ok) -> set[str]:
+def _check_entities(doc, content, add, span_ok) -> set[str]:
     for dup in _duplicates(e.id for e in doc.entities):
         add(dup, "id", "duplicate entity id")
     placed = []
-    for e in doc.entities:
+    for i, e in enumerate(doc.entities):
+        if not e.id.strip():
+            add(f"entities[{i}]", "id", f"empty entity id for {e.text!r}: give it an id such as e1")
         if e.type not in scheme.ENTITY_TYPES:
-            add(e.id, "type", f"unknown entity type {e.type!r}")
+            add(e.id, "type", f"unknown entity type {e.type!r}; expected one of {', '.join(scheme.ENTITY_TYPES)}")
         if not span_ok(e.id, "start", e):
             continue
         if "\n" in e.text:
             add(e.id, "text", "entity crosses a line break")
         if e.text != e.text.strip():
             add(e.id, "text", f"entity surface has leading or trailing white space: {e.text!r}")
+        if not _inside(content, e):
+            add(e.id, "start", f"entity {e.text!r} at [{e.start}, {e.end}) is outside the content lines: "
+                               "scheme 2 annotates entities in headline, subheadline and body lines only")
         placed.append(e)
     placed.sort(key=lambda e: (e.start, e.end))
     for prev, cur in zip(placed, placed[1:]):
@@ -84,10 +114,10 @@ def _check_entities(doc, add, span_ok) -> set[str]:
     return {e.id for e in doc.entities}
 
 
-def _check_stance(text, doc, entity_ids, add, span_ok) -> None:
+def _check_stance(text, doc, entity_ids, content, add, span_ok) -> None:
     for dup in _duplicates(s.id for s in doc.stance):
         add(dup, "id", "duplicate stance id")
-    content = [(u.start, u.end) for u, lab in _labelled_units(text, doc) if scheme.is_content(lab.role)]
+    entities = {e.id: e for e in doc.entities}
     for s in doc.stance:
         if s.level not in scheme.LEVELS:
             add(s.id, "level", f"unknown level {s.level!r}; expected article or source")
@@ -107,17 +137,18 @@ def _check_stance(text, doc, entity_ids, add, span_ok) -> None:
         if s.level == "article" and s.holder is not None:
             add(s.id, "holder", "article-level instances have no holder: use null")
         if s.level == "source":
-            if s.holder is None:
-                add(s.id, "holder", "source-level instances need a holder entity id")
+            if s.holder is None or not s.holder.strip():
+                add(s.id, "holder", "source-level instances need a holder entity id (it is empty)")
             elif s.holder not in entity_ids:
                 add(s.id, "holder", f"holder {s.holder!r} is not an entity id of this document")
+            elif not _inside(content, entities[s.holder]):
+                add(s.id, "holder", f"holder {s.holder!r} is outside the content lines: "
+                                    "a holder is a mention in the headline, subheadline or body")
         needs_evidence = s.level == "source" or s.label in ("agree", "disagree")
         if needs_evidence and not s.evidence:
             add(s.id, "evidence", f"{s.level}-level {s.label!r} needs at least one evidence span")
         for i, ev in enumerate(s.evidence):
-            if span_ok(s.id, f"evidence[{i}]", ev) and s.level == "source" and content and not any(
-                a <= ev.start and ev.end <= b for a, b in content
-            ):
+            if span_ok(s.id, f"evidence[{i}]", ev) and s.level == "source" and content and not _inside(content, ev):
                 add(s.id, f"evidence[{i}]", "source-level evidence must lie inside one content line")
     _check_coverage(text, doc, add)
 

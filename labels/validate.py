@@ -1,18 +1,33 @@
-"""`python -m labels.validate [FILE...]`: check gold files against their documents and the scheme.
+"""`python -m labels.validate [FILE...]`: check label files against their documents and the scheme.
 
 Every problem is printed as `file: record: field: message`; exit 1 if there is any.
-With no FILE, every gold file and every document of the corpus is checked,
-so a label file without a document and a document without labels are both caught.
+With no FILE, every gold file and every document of the corpus is checked: a label
+file without a document is an error; a document without labels, or with labels not
+yet reviewed, is reported by name as information (the build leaves it out).
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from labels import model, rules
+from dataclasses import dataclass
+
+from labels import model, rules, status
 from labels.cli import UserError, run
 from labels.model import GoldDocument
 from labels.problems import InvalidLabels, Problem
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A document the build leaves out of every config, and why."""
+
+    doc_id: str
+    status: str          # the label file's status, or "unlabelled" when there is none
+
+    def __str__(self) -> str:
+        why = "no label file" if self.status == "unlabelled" else f"status {self.status!r}, not yet reviewed"
+        return f"{self.doc_id} ({why})"
 
 
 def check_file(path: Path, texts: dict[str, str]) -> tuple[GoldDocument | None, list[Problem]]:
@@ -31,37 +46,44 @@ def check_file(path: Path, texts: dict[str, str]) -> tuple[GoldDocument | None, 
     return doc, problems + rules.check(text, doc, str(path))
 
 
-def gold_for(text: str, path: Path, doc_id: str) -> GoldDocument:
-    """The checked gold labels of one document, or InvalidLabels with every problem."""
+def gold_for(text: str, path: Path, doc_id: str) -> GoldDocument | Withheld:
+    """The checked gold labels of one document; Withheld when it has none or they are not yet
+    reviewed; InvalidLabels with every problem when its file breaks the scheme."""
     if not path.exists():
-        raise InvalidLabels([Problem(str(path), doc_id, "labels", "document has no gold label file")])
+        return Withheld(doc_id, "unlabelled")
     doc, problems = check_file(path, {doc_id: text})
     if problems or doc is None:
         raise InvalidLabels(problems)
-    return doc
+    return doc if status.is_gold(doc.status) else Withheld(doc_id, doc.status)
 
 
 def validate(files: list[Path] | None, sources=None) -> list[Problem]:
-    from corpus.documents import iter_documents
-    from corpus.sources import DEFAULT
-
-    sources = sources or DEFAULT
-    texts = {d.doc_id: d.text for d in iter_documents(sources)}
+    sources, texts = _corpus(sources)
     targets = files if files else sorted(sources.gold_dir.glob("*.json"))
     problems: list[Problem] = []
     for path in targets:
         problems += check_file(path, texts)[1]
-    if not files:
-        labelled = {p.stem for p in targets}
-        for doc_id in sorted(set(texts) - labelled):
-            problems.append(Problem(str(sources.gold_dir / f"{doc_id}.json"), doc_id, "labels",
-                                    "document has no gold label file"))
     return problems
+
+
+def unlabelled(sources=None) -> list[str]:
+    """Documents of the corpus without a gold label file, by doc_id."""
+    sources, texts = _corpus(sources)
+    return sorted(set(texts) - {p.stem for p in sources.gold_dir.glob("*.json")})
+
+
+def _corpus(sources):
+    from corpus.documents import iter_documents
+    from corpus.sources import DEFAULT
+
+    sources = sources or DEFAULT
+    return sources, {d.doc_id: d.text for d in iter_documents(sources)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m labels.validate", description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="gold files (default: all, plus coverage of the corpus)")
+    parser.add_argument("files", nargs="*", type=Path, help="label files (default: all gold files, and "
+                                                            "the corpus's documents without one)")
     args = parser.parse_args(argv)
     missing = [p for p in args.files if not p.is_file()]
     if missing:
@@ -69,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     problems = validate(args.files)
     if problems:
         raise InvalidLabels(problems)
-    print(f"ok: {len(args.files) or 'all'} gold file(s) valid")
+    print(f"ok: {len(args.files) or 'all'} label file(s) valid")
+    if not args.files:
+        for doc_id in unlabelled():
+            print(f"info: {doc_id}: no gold label file yet; the build leaves it out")
     return 0
 
 

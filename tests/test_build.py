@@ -120,20 +120,26 @@ def test_invalid_gold_raises_and_leaves_the_dataset_byte_identical(with_dataset)
     assert _leftovers(sources) == []
 
 
-def test_orphan_and_missing_gold_files_fail_the_build(with_dataset):
+def test_an_orphan_gold_file_fails_the_build(with_dataset):
     sources = with_dataset
     before = tree_hashes(sources.dataset_dir)
-    gold = sources.gold_dir / f"{SEED_ID}.json"
     orphan = sources.gold_dir / "0123456789abcdef.json"
-    gold.rename(orphan)
+    shutil.copy(sources.gold_dir / f"{SEED_ID}.json", orphan)
     with pytest.raises(InvalidLabels) as err:
         build(sources)
     assert err.value.problems == [
         Problem(str(orphan), "0123456789abcdef", "doc_id", "no such document in the corpus manifest"),
-        Problem(str(gold), SEED_ID, "labels", "document has no gold label file"),
     ]
     assert tree_hashes(sources.dataset_dir) == before
-    assert _leftovers(sources) == []
+
+
+def test_a_corpus_whose_only_page_is_unreviewed_has_nothing_to_build(with_dataset):
+    sources = with_dataset
+    before = tree_hashes(sources.dataset_dir)
+    (sources.gold_dir / f"{SEED_ID}.json").unlink()
+    with pytest.raises(UserError, match="the corpus has no documents"):
+        build(sources)
+    assert tree_hashes(sources.dataset_dir) == before
 
 
 def test_missing_changelog_entry_is_a_user_error(with_dataset):
@@ -306,3 +312,35 @@ def test_built_dataset_folder_is_readable_by_others(synthetic):
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o777 & ~umask
+
+
+def test_unreviewed_and_unlabelled_pages_are_left_out_by_name(tmp_path):
+    """Gold splits hold only reviewed-up documents; the others are named in the output and counted in the card."""
+    sources = generate(tmp_path / "corpus", 6, seed=3)
+    golds = sorted(sources.gold_dir.glob("*.json"))
+    no_gold, annotated, draft = golds[0].stem, golds[1].stem, golds[2].stem
+    golds[0].unlink()
+
+    def demote(to: str, history: list[dict]):
+        def change(data):
+            data["status"], data["history"] = to, history
+        return change
+
+    edit_gold(golds[1], demote("annotated", [{"action": "annotated", "by": "ana"}]))
+    edit_gold(golds[2], demote("draft", [{"action": "drafted", "by": "rules"}]))
+    summary = build(sources)
+    kept = {d for split in summary.splits
+            for d in pq.read_table(data_path(sources.dataset_dir, "documents", split)).column("doc_id").to_pylist()}
+    assert kept == {p.stem for p in golds[3:]}
+    for config in ("boilerplate", "entities", "stance"):
+        rows = {d for split in summary.splits
+                for d in pq.read_table(data_path(sources.dataset_dir, config, split)).column("doc_id").to_pylist()}
+        assert rows <= kept
+    assert sorted(map(str, summary.withheld)) == sorted([
+        f"{no_gold} (no label file)", f"{annotated} (status 'annotated', not yet reviewed)",
+        f"{draft} (status 'draft', not yet reviewed)"])
+    assert summary.statuses == {"unlabelled": 1, "annotated": 1, "draft": 1, "reviewed": 3}
+    card_text = (sources.dataset_dir / "README.md").read_text(encoding="utf-8")
+    assert "| unlabelled | 1 | no, left out |\n| draft | 1 | no, left out |\n| annotated | 1 | no, left out |\n" \
+           "| reviewed | 3 | yes |\n| adjudicated | 0 | yes |" in card_text
+    assert f"- `{no_gold} (no label file)`" in card_text

@@ -187,3 +187,22 @@ def test_every_page_of_the_development_corpus_renders_as_recorded():
         if doc.entry.external:
             assert len(doc.xpaths) == len(doc.text.splitlines()) and all(x.startswith("/html[1]/") for x in doc.xpaths)
             assert "<" not in "".join(line[:1] for line in doc.text.splitlines())  # no markup left at line starts
+
+
+def test_show_prints_each_line_with_offsets_and_xpath(tmp_path):
+    project = copy_sources(tmp_path / "project", code=True)
+    root = project.raw_dir.parent.parent
+    manifest.write(project.manifest, [e for e in manifest.read(project.manifest) if not e.external])
+    page = _page(tmp_path / "in", "p.html", "Shown")
+    doc_id = cli("corpus.add", str(page), "--publisher", "Example Daily", cwd=root).stdout.split()[1]
+    done = cli("corpus.show", doc_id, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "0\t0\t4\t/html[1]/body[1]/nav[1]\tHome",
+        "1\t5\t10\t/html[1]/body[1]/h1[1]\tShown",
+        "2\t11\t41\t/html[1]/body[1]/p[1]\tCaf\u00e9 owners said the rent rose.",
+    ]
+    assert cli("corpus.show", doc_id, "--text", cwd=root).stdout == "Home\nShown\nCaf\u00e9 owners said the rent rose.\n"
+    done = cli("corpus.show", "0000000000000000", cwd=root)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith("no document 0000000000000000\n")

@@ -200,7 +200,7 @@ def test_show_prints_each_line_with_offsets_and_xpath(tmp_path):
     assert done.stdout.splitlines() == [
         "0\t0\t4\t/html[1]/body[1]/nav[1]\tHome",
         "1\t5\t10\t/html[1]/body[1]/h1[1]\tShown",
-        "2\t11\t41\t/html[1]/body[1]/p[1]\tCaf\u00e9 owners said the rent rose.",
+        "2\t11\t42\t/html[1]/body[1]/p[1]\tCaf\u00e9 owners said the rent rose.",
     ]
     assert cli("corpus.show", doc_id, "--text", cwd=root).stdout == "Home\nShown\nCaf\u00e9 owners said the rent rose.\n"
     done = cli("corpus.show", "0000000000000000", cwd=root)

@@ -76,7 +76,8 @@ def _corpus(sources):
     from corpus.documents import iter_documents
     from corpus.sources import DEFAULT
 
-    sources = sources or DEFAULT
+    if sources is None:  # every document whose page is at hand: the pages folder's too when present
+        sources = DEFAULT.full() if DEFAULT.pages_dir and DEFAULT.pages_dir.is_dir() else DEFAULT
     return sources, {d.doc_id: d.text for d in iter_documents(sources)}
 
 

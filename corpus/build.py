@@ -49,7 +49,8 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
     for doc in iter_documents(sources):
         seen.add(doc.doc_id)
         try:
-            gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id)
+            gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id,
+                            frozenset({doc.doc_id}) if doc.entry.external else frozenset())
         except InvalidLabels as err:
             problems += err.problems
             continue

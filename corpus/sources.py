@@ -39,6 +39,17 @@ class Sources:
             pages_dir=root.parent / "shared" / "corpus" / "pages",
         )
 
+    def at_hand(self) -> "Sources":
+        """The same sources reading every document whose page is at hand: the pages folder's too
+        when it exists (for validating, drafting and exporting; the builds choose explicitly)."""
+        return self.full() if self.pages_dir is not None and self.pages_dir.is_dir() else self
+
+    def outside(self) -> frozenset[str]:
+        """Documents kept in the pages folder: their label files carry no page text."""
+        from corpus import manifest
+
+        return frozenset(e.doc_id for e in manifest.read(self.manifest) if e.external)
+
     def full(self, pages_dir: Path | None = None, dataset_dir: Path | None = None) -> "Sources":
         """The same sources with the pages kept outside the repository, built into their own folder."""
         return replace(self, external=True, pages_dir=pages_dir or self.pages_dir,

@@ -394,11 +394,23 @@ def intervals(pairs: list[tuple[GoldDocument, GoldDocument]], resamples: int = 1
 # ---------------------------------------------------------------------------- CLI
 
 def _load(path: Path) -> GoldDocument:
-    doc, problems = model.load(path)
+    doc, problems = model.load(path, _text_of)
     if problems or doc is None:
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise UserError(f"{problems[0] if problems else path}{more}")
     return doc
+
+
+def _text_of(doc_id: str) -> str | None:
+    """The page of a digest-only pass file (labels.redaction), read only when one is met."""
+    global _TEXTS
+    if _TEXTS is None:
+        from labels.validate import texts_at_hand
+        _TEXTS = texts_at_hand()
+    return _TEXTS.get(doc_id)
+
+
+_TEXTS: dict[str, str] | None = None
 
 
 def load_pairs(a: Path, b: Path) -> list[tuple[GoldDocument, GoldDocument]]:

@@ -53,10 +53,10 @@ def template_roles(sources, doc_id: str, publisher: str | None) -> dict[str, tup
         path = sources.gold_dir / f"{entry.doc_id}.json"
         if entry.doc_id == doc_id or entry.publisher != publisher or not path.exists():
             continue
-        gold, problems = model.load(path)
+        text = read_document(sources, entry).text
+        gold, problems = model.load(path, {entry.doc_id: text}.get)
         if gold is None or problems or not status.is_gold(gold.status):
             continue
-        text = read_document(sources, entry).text
         for lab in gold.lines:
             out.setdefault(text[lab.start:lab.end], (lab.role, entry.doc_id))
     return out
@@ -112,9 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     drafts = [draft(DEFAULT, d, args.boilerplate, args.entities) for d in args.doc_ids]
     out = drafts_dir(DEFAULT)
     out.mkdir(parents=True, exist_ok=True)
+    outside = DEFAULT.outside()
     for doc in drafts:
         path = out / f"{doc.doc_id}.json"
-        model.write(path, doc)
+        model.write(path, doc, redact=doc.doc_id in outside)
         carried = sum(1 for x in doc.lines if (x.proposed_by or "").startswith("template:"))
         print(f"drafted {path}: {len(doc.lines)} line roles ({carried} carried over from the "
               f"publisher's template), {len(doc.entities)} entity mentions")

@@ -20,11 +20,11 @@ from labels.draft import drafts_dir
 from labels.problems import InvalidLabels
 
 
-def labels_of(sources, doc_id: str) -> model.GoldDocument | None:
+def labels_of(sources, doc_id: str, text: str) -> model.GoldDocument | None:
     """The labels an annotator starts from: the draft if there is one, else the label file."""
     for path in (drafts_dir(sources) / f"{doc_id}.json", sources.gold_dir / f"{doc_id}.json"):
         if path.exists():
-            doc, problems = model.load(path)
+            doc, problems = model.load(path, {doc_id: text}.get)
             if problems or doc is None:
                 raise InvalidLabels(problems)
             return doc
@@ -44,7 +44,7 @@ def documents(sources, doc_ids: list[str] | None) -> dict[str, str]:
 
 
 def tasks(sources, doc_ids: list[str] | None) -> list[dict]:
-    return [studio.task(d, text, labels_of(sources, d)) for d, text in documents(sources, doc_ids).items()]
+    return [studio.task(d, text, labels_of(sources, d, text)) for d, text in documents(sources, doc_ids).items()]
 
 
 def brat_ann(doc: model.GoldDocument | None) -> str:
@@ -56,7 +56,7 @@ def brat_ann(doc: model.GoldDocument | None) -> str:
 def brat_files(sources, doc_ids: list[str] | None) -> dict[str, str]:
     out = {}
     for d, text in documents(sources, doc_ids).items():
-        out[f"{d}.txt"], out[f"{d}.ann"] = text, brat_ann(labels_of(sources, d))
+        out[f"{d}.txt"], out[f"{d}.ann"] = text, brat_ann(labels_of(sources, d, text))
     return out
 
 
@@ -80,11 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents (default: all)")
     args = parser.parse_args(argv)
     if args.to == "brat":
-        files = brat_files(DEFAULT, args.doc_ids)
+        files = brat_files(DEFAULT.at_hand(), args.doc_ids)
         write(args.out, files)
         print(f"wrote {len(files) // 2} document(s) as brat standoff (.txt, .ann) to {args.out}")
         return 0
-    made = tasks(DEFAULT, args.doc_ids)
+    made = tasks(DEFAULT.at_hand(), args.doc_ids)
     write(args.out, {"tasks.json": json.dumps(made, ensure_ascii=False, indent=1) + "\n",
                      "config.xml": studio.config()})
     with_labels = sum(1 for t in made if "predictions" in t)

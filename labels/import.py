@@ -100,15 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     users = dict(u.split("=", 1) for u in args.user if "=" in u)
     if len(users) != len(args.user):
         raise UserError(f"--user {next(u for u in args.user if '=' not in u)}: expected ID=NAME")
-    texts = {d.doc_id: d.text for d in iter_documents(DEFAULT)}
+    texts = {d.doc_id: d.text for d in iter_documents(DEFAULT.at_hand())}
     docs, notes = convert(args.export, texts, users, args.reviewed_by)
     targets = [DEFAULT.gold_dir / f"{d.doc_id}.json" for d in docs]
     existing = [p for p in targets if p.exists()]
     if existing and not args.replace:
         raise UserError(f"{existing[0]}: exists; pass --replace to overwrite it")
     DEFAULT.gold_dir.mkdir(parents=True, exist_ok=True)
+    outside = DEFAULT.outside()
     for doc, path in zip(docs, targets):
-        model.write(path, doc)
+        model.write(path, doc, redact=doc.doc_id in outside)
         print(f"wrote {path} (status {doc.status}; {len(doc.lines)} lines, {len(doc.entities)} entities, "
               f"{len(doc.stance)} stance instances)")
     for note in notes:

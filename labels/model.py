@@ -9,8 +9,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from labels import redaction
 from labels.problems import Problem
 from labels.status import Step
 
@@ -109,10 +110,12 @@ KEYS: dict[str, frozenset[str]] = {
 }
 
 
-def dump(doc: GoldDocument) -> str:
-    """JSON with one record per line: compact, and a diff shows exactly the labels that changed."""
+def dump(doc: GoldDocument, redact: bool = False) -> str:
+    """JSON with one record per line: compact, and a diff shows exactly the labels that changed.
+    With redact, every surface is a digest (labels.redaction): for pages the repository may not hold."""
+    data = doc.to_dict()
     parts = []
-    for key, value in doc.to_dict().items():
+    for key, value in (redaction.redact(data) if redact else data).items():
         if isinstance(value, list):
             items = ",\n".join("  " + json.dumps(v, ensure_ascii=False) for v in value)
             parts.append(f' "{key}": [\n{items}\n ]' if value else f' "{key}": []')
@@ -121,10 +124,10 @@ def dump(doc: GoldDocument) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def write(path: Path, doc: GoldDocument) -> None:
+def write(path: Path, doc: GoldDocument, redact: bool = False) -> None:
     """Write a label file atomically: a crash never leaves half a file behind."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(dump(doc), encoding="utf-8")
+    tmp.write_text(dump(doc, redact), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -271,8 +274,11 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
     return GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), status, history), r.problems
 
 
-def load(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
-    """Read and parse one label file; unreadable JSON is a Problem naming the line."""
+def load(path: Path, text_of: Callable[[str], str | None] | None = None) -> tuple[GoldDocument | None, list[Problem]]:
+    """Read and parse one label file; unreadable JSON is a Problem naming the line.
+
+    A file whose surfaces are digests (labels.redaction) gets them back from text_of(doc_id),
+    the document text, and each is proved against its digest."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
@@ -282,4 +288,13 @@ def load(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
                               "JSON nested too deeply to be a label file: records are at most three levels deep")]
     except (OSError, UnicodeDecodeError) as err:
         return None, [Problem(str(path), "document", "-", f"cannot read: {err}")]
+    if redaction.is_redacted(data):
+        doc_id = data.get("doc_id") if isinstance(data, dict) else None
+        text = text_of(doc_id) if text_of is not None and isinstance(doc_id, str) else None
+        if text is None:
+            return None, [Problem(str(path), "document", "doc_id", "its surfaces are kept as digests and the "
+                                  "page is not at hand: build or validate with the pages folder present")]
+        data, restored = redaction.restore(data, text)
+        doc, problems = parse(data, str(path))
+        return doc, [Problem(str(path), r, f, m) for r, f, m in restored] + problems
     return parse(data, str(path))

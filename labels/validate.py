@@ -8,11 +8,12 @@ yet reviewed, is reported by name as information (the build leaves it out).
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from dataclasses import dataclass
 
-from labels import model, rules, status
+from labels import model, redaction, rules, status
 from labels.cli import UserError, run
 from labels.model import GoldDocument
 from labels.problems import InvalidLabels, Problem
@@ -30,11 +31,16 @@ class Withheld:
         return f"{self.doc_id} ({why})"
 
 
-def check_file(path: Path, texts: dict[str, str]) -> tuple[GoldDocument | None, list[Problem]]:
-    """Parse and check one gold file; texts maps doc_id to the normalised document."""
-    doc, problems = model.load(path)
+def check_file(path: Path, texts: dict[str, str],
+               outside: frozenset[str] = frozenset()) -> tuple[GoldDocument | None, list[Problem]]:
+    """Parse and check one label file; texts maps doc_id to the document text, outside names the
+    documents whose pages the repository may not hold (their label files carry no surface text)."""
+    doc, problems = model.load(path, texts.get)
     if doc is None:
         return None, problems
+    if doc.doc_id in outside and not redaction.is_redacted(json.loads(path.read_text(encoding="utf-8"))):
+        problems.append(Problem(str(path), "document", "-", "quotes the text of a page kept outside the "
+                                "repository: commit it without surfaces (python -m labels.redact FILE)"))
     if doc.doc_id != path.stem:
         problems.append(Problem(str(path), "document", "doc_id",
                                 f"{doc.doc_id!r} does not match the file name {path.name!r}"))
@@ -46,29 +52,29 @@ def check_file(path: Path, texts: dict[str, str]) -> tuple[GoldDocument | None, 
     return doc, problems + rules.check(text, doc, str(path))
 
 
-def gold_for(text: str, path: Path, doc_id: str) -> GoldDocument | Withheld:
+def gold_for(text: str, path: Path, doc_id: str, outside: frozenset[str] = frozenset()) -> GoldDocument | Withheld:
     """The checked gold labels of one document; Withheld when it has none or they are not yet
     reviewed; InvalidLabels with every problem when its file breaks the scheme."""
     if not path.exists():
         return Withheld(doc_id, "unlabelled")
-    doc, problems = check_file(path, {doc_id: text})
+    doc, problems = check_file(path, {doc_id: text}, outside)
     if problems or doc is None:
         raise InvalidLabels(problems)
     return doc if status.is_gold(doc.status) else Withheld(doc_id, doc.status)
 
 
 def validate(files: list[Path] | None, sources=None) -> list[Problem]:
-    sources, texts = _corpus(sources)
+    sources, texts, outside = _corpus(sources)
     targets = files if files else sorted(sources.gold_dir.glob("*.json"))
     problems: list[Problem] = []
     for path in targets:
-        problems += check_file(path, texts)[1]
+        problems += check_file(path, texts, outside)[1]
     return problems
 
 
 def unlabelled(sources=None) -> list[str]:
     """Documents of the corpus without a gold label file, by doc_id."""
-    sources, texts = _corpus(sources)
+    sources, texts, _ = _corpus(sources)
     return sorted(set(texts) - {p.stem for p in sources.gold_dir.glob("*.json")})
 
 
@@ -76,9 +82,14 @@ def _corpus(sources):
     from corpus.documents import iter_documents
     from corpus.sources import DEFAULT
 
-    if sources is None:  # every document whose page is at hand: the pages folder's too when present
-        sources = DEFAULT.full() if DEFAULT.pages_dir and DEFAULT.pages_dir.is_dir() else DEFAULT
-    return sources, {d.doc_id: d.text for d in iter_documents(sources)}
+    sources = sources or DEFAULT.at_hand()
+    docs = list(iter_documents(sources))
+    return sources, {d.doc_id: d.text for d in docs}, frozenset(d.doc_id for d in docs if d.entry.external)
+
+
+def texts_at_hand() -> dict[str, str]:
+    """doc_id -> text of every document whose page is at hand, for reading digest-only label files."""
+    return _corpus(None)[1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -241,7 +241,7 @@ def _status_section(summary: Summary) -> str:
             for st in ("unlabelled", *STATUSES)]
     left_out = "".join(f"\n- `{w}`" for w in summary.withheld)
     return ("Documents of the corpus per label status; only reviewed and adjudicated labels are gold:\n\n"
-            + _table(["status", "documents", "in the dataset"], rows)
+            + markdown.table(["status", "documents", "in the dataset"], rows)
             + (f"\nLeft out of every config until reviewed:\n{left_out}\n" if left_out else ""))
 
 

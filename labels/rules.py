@@ -75,7 +75,7 @@ def _conventions(e) -> list[str]:
     if e.text.startswith("the "):
         out.append(f"leading 'the' in {e.text!r}: leave it out (start at {e.start + 4}) unless the printed "
                    "name has it, as in 'The Hague'")
-    if e.text.endswith(("'s", "\u2019s")):
+    if e.text.endswith(("'s", "\u2019s")) and scheme.conll_type(e.type) is not None:  # not "the 1980's"
         out.append(f"possessive in {e.text!r}: leave out the trailing 's (end at {e.end - 2})")
     first = e.text.split(" ", 1)[0].rstrip(".").lower()
     if e.type == "PERSON" and " " in e.text and first in TITLES:

@@ -1,58 +1,121 @@
 """`python -m corpus.add FILE...`: ingest raw pages with a stable id, provenance and split.
 
-Everything is checked before anything is written, so a refused batch changes nothing.
+Everything is checked before anything is written, so a refused batch changes nothing; the
+write happens under the corpus lock, so two runs at once cannot both add the same page.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from labels.cli import UserError, run
-from labels.text import doc_id_of, normalise
+from labels.text import NotPlainText, doc_id_of, normalise
+from labels.userfiles import MIB, read_bytes
 from corpus import manifest
+from corpus.atomic import write_file
+from corpus.lock import corpus_lock
 from corpus.manifest import Entry
 from corpus.sources import DEFAULT, Sources
 from corpus.splits import SPLITS, assign_split
 
+MAX_PAGE_BYTES = 64 * MIB
+
+
+def decode_page(raw: bytes) -> str:
+    """The page's text as every offset will point into it; NotPlainText says why it is not one."""
+    return normalise(raw)
+
+
+def near_key(text: str) -> str:
+    """What is left when whitespace is ignored: copies differing only in spaces, NBSPs or blank
+    lines get different ids but the same key, and must not land in different splits."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: Path
+    raw: bytes
+    entry: Entry
+    warning: str | None = None
+
+
+def _near_keys(sources: Sources, known: dict[str, Entry]) -> dict[str, Entry]:
+    keys = {}
+    for entry in known.values():
+        try:
+            keys[near_key(decode_page((sources.raw_dir / entry.raw_name).read_bytes()))] = entry
+        except (OSError, NotPlainText):
+            continue  # a broken stored page is corpus.build's to report
+    return keys
+
 
 def plan(files: list[Path], sources: Sources, *, publisher: str | None, url: str | None,
-         language: str, license: str, split: str | None) -> list[tuple[Path, bytes, Entry]]:
+         language: str, license: str, split: str | None) -> list[Planned]:
     """What adding these files would do; raises UserError for unreadable or duplicate pages."""
     known = {e.doc_id: e for e in manifest.read(sources.manifest)}
-    planned: list[tuple[Path, bytes, Entry]] = []
+    near = _near_keys(sources, known)
+    planned: list[Planned] = []
     for path in files:
+        raw = read_bytes(path, "page", MAX_PAGE_BYTES)
         try:
-            raw = path.read_bytes()
-        except OSError as err:
-            raise UserError(f"{path}: cannot read: {err.strerror}") from None
+            name = path.name.encode("utf-8").decode("utf-8")
+        except UnicodeEncodeError:
+            raise UserError(f"{path}: the file name is not UTF-8; rename the file") from None
         try:
-            text = normalise(raw)
-        except UnicodeDecodeError as err:
-            raise UserError(f"{path}: not UTF-8 (byte {err.start}): convert it to UTF-8 first") from None
+            text = decode_page(raw)
+        except NotPlainText as err:
+            raise UserError(f"{path}: {err}") from None
         if not text.strip():
             raise UserError(f"{path}: the page is empty")
         doc_id = doc_id_of(text)
         if doc_id in known:
             raise UserError(f"{path}: duplicate of document {doc_id} (added from "
                             f"{known[doc_id].source_file}); nothing was added")
-        entry = Entry(
-            doc_id=doc_id, source_file=path.name, source_sha256=hashlib.sha256(raw).hexdigest(),
-            publisher=publisher, url=url, language=language, license=license,
-            split=split or assign_split(doc_id),
-        )
-        known[doc_id] = entry
-        planned.append((path, raw, entry))
+        twin, warning = near.get(near_key(text)), None
+        chosen = split or (twin.split if twin else assign_split(doc_id))
+        if twin:
+            warning = (f"warning: {path}: near-duplicate of document {twin.doc_id} (differs only in whitespace); "
+                       + (f"it goes to that page's split, {chosen}" if chosen == twin.split else
+                          f"it goes to {chosen} while that page is in {twin.split}: the two straddle splits"))
+        entry = manifest.from_dict(dict(
+            doc_id=doc_id, source_file=name, source_sha256=hashlib.sha256(raw).hexdigest(),
+            publisher=publisher, url=url, language=language, license=license, split=chosen,
+        ), f"{path}")
+        known[doc_id] = near[near_key(text)] = entry
+        planned.append(Planned(path, raw, entry, warning))
     return planned
 
 
-def add(files: list[Path], sources: Sources = DEFAULT, **provenance) -> list[Entry]:
-    planned = plan(files, sources, **provenance)
-    sources.raw_dir.mkdir(parents=True, exist_ok=True)
-    for _, raw, entry in planned:
-        (sources.raw_dir / entry.raw_name).write_bytes(raw)
-    manifest.write(sources.manifest, manifest.read(sources.manifest) + [e for _, _, e in planned])
-    return [e for _, _, e in planned]
+def commit(planned: list[Planned], sources: Sources) -> None:
+    """Store the pages, then the manifest that lists them (the commit point); on any failure the
+    pages stored so far are removed again."""
+    stored: list[Path] = []
+    try:
+        for p in planned:
+            target = sources.raw_dir / p.entry.raw_name
+            if not target.exists():
+                write_file(target, p.raw)
+                stored.append(target)
+        manifest.write(sources.manifest, manifest.read(sources.manifest) + [p.entry for p in planned])
+    except BaseException:
+        for target in stored:
+            target.unlink(missing_ok=True)
+        raise
+
+
+def add(files: list[Path], sources: Sources = DEFAULT, *, warn=None, **provenance) -> list[Entry]:
+    """Plan (read, decode, check) every file, then commit them together, all under the corpus lock."""
+    with corpus_lock(sources.lock_file):
+        planned = plan(files, sources, **provenance)
+        commit(planned, sources)
+    for p in planned:
+        if p.warning:
+            (warn or (lambda line: print(line, file=sys.stderr)))(p.warning)
+    return [p.entry for p in planned]
 
 
 def main(argv: list[str] | None = None) -> int:

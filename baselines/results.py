@@ -6,6 +6,7 @@ and read by the dataset card).
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from baselines.metrics import for_task
 from baselines.provenance import code_version, packages
 from baselines.runner import Scored
 from baselines.tasks import TASKS
+from corpus.atomic import replace_set
 
 RESULT_SCHEMA = "newsbench.result/1"
 
@@ -101,20 +103,21 @@ def write(out: Path, ctx: Context, task_results: dict[str, list[Scored]],
     quick check of one system never replaces the full table.
     """
     root = out / ctx.bench.version
+    files: dict[str, bytes | str] = {}
     for task_name, scored in task_results.items():
-        folder = root / task_name
-        folder.mkdir(parents=True, exist_ok=True)
         best, against = comparisons[task_name]
         for s in scored:
             stem = file_stem(s.system["id"])
             doc = to_json(s, ctx, against.get(s.system["id"]), best)
-            (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-            s.predictions.to_parquet(folder / f"{stem}.parquet", index=False)
+            files[f"{task_name}/{stem}.json"] = json.dumps(doc, indent=1) + "\n"
+            buffer = io.BytesIO()
+            s.predictions.to_parquet(buffer, index=False)
+            files[f"{task_name}/{stem}.parquet"] = buffer.getvalue()
     board = leaderboard.snapshot(ctx, task_results, comparisons)
     json_name, md_name = leaderboard.JSON_NAME, "LEADERBOARD.md"
     if not complete:
         json_name, md_name = json_name.replace(".json", ".partial.json"), md_name.replace(".md", ".partial.md")
-    root.mkdir(parents=True, exist_ok=True)
-    (root / json_name).write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
-    (root / md_name).write_text(leaderboard.markdown(board), encoding="utf-8")
+    files[json_name] = json.dumps(board, indent=1) + "\n"
+    files[md_name] = leaderboard.markdown(board)
+    replace_set(root, files)  # all or nothing: never a new leaderboard.json beside an old LEADERBOARD.md
     return root / md_name

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from labels.cli import UserError, run
-from baselines import registry, results
+from labels.cli import CheckFailed, UserError, run
+from baselines import arguments, registry, results
 from baselines.bootstrap import resample_weights
 from baselines.data import load_bench
+from baselines.guard import SystemFailed, call
 from baselines.runner import run_one
 from baselines.system import System, SystemUnavailable
 from baselines.tasks import TASKS
@@ -28,14 +29,14 @@ def plan(task_names: list[str], specs: list[str] | None, seed: int) -> dict[str,
     chosen: dict[str, list[System]] = {t: [] for t in task_names}
     if not specs:
         for t in task_names:
-            chosen[t] = [cls(seed=seed) for cls in registry.available(t)]
+            chosen[t] = [call(cls.name, "construction", cls, seed) for cls in registry.available(t)]
         return chosen
     for spec in specs:
         matched = [(cls, params) for cls, params in registry.resolve(spec) if cls.task in chosen]
         if not matched:
             raise UserError(f"system {spec!r} answers none of the tasks {', '.join(task_names)}")
         for cls, params in matched:
-            chosen[cls.task].append(cls(seed=seed, **params))
+            chosen[cls.task].append(call(spec, "construction", lambda: cls(seed=seed, **params)))
     return chosen
 
 
@@ -50,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test", help="split to score (default: test)")
     parser.add_argument("--out", type=Path, default=DEFAULT.results_dir,
                         help="results folder (default: the project's results/)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for folds, models and bootstrap (default: 0)")
-    parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
+    parser.add_argument("--seed", type=arguments.seed, default=0, help="seed for folds, models and bootstrap (default: 0)")
+    parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES,
                         help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")
     parser.add_argument("--list", action="store_true", help="list the registered systems and exit")
     args = parser.parse_args(argv)
@@ -61,29 +62,35 @@ def main(argv: list[str] | None = None) -> int:
             summary = (cls.__doc__ or "").strip().split("\n")[0]
             print(f"{cls.task:12} {cls.name:20} {summary}")
         return 0
-    if args.resamples < 10:
-        raise UserError("--resamples must be at least 10")
     bench = load_bench(args.dataset, args.split, args.revision)
     systems = plan(task_names, args.system, args.seed)
     ctx = results.Context.of(bench, args.seed, args.resamples)
     scored_by_task, comparisons = {}, {}
     jobs = [(t, s) for t in task_names for s in systems[t]]
     weights = {t: resample_weights(TASKS[t].inputs(bench).units.doc_id, args.resamples, args.seed) for t in task_names}
-    skipped = []
+    skipped, failed = [], []
     for task_name, system in tqdm(jobs, desc="scoring", unit="system", disable=None, file=sys.stderr):
         try:
             scored_by_task.setdefault(task_name, []).append(
                 run_one(TASKS[task_name], system, bench, weights[task_name], args.seed))
         except SystemUnavailable as why:
             skipped.append(f"skipped {task_name}/{system.name}: {why}")
+        except SystemFailed as why:
+            failed.append(f"failed {task_name}/{system.name}: {why}")
+    scored_by_task = {t: s for t, s in scored_by_task.items() if s}
+    if not scored_by_task:
+        raise CheckFailed("nothing was scored, nothing was written:\n  " + "\n  ".join(skipped + failed or
+                                                                                  ["no system was run"]))
     for task_name, scored in scored_by_task.items():
         comparisons[task_name] = results.compare_to_best(scored, weights[task_name])
-    complete = args.task is None and args.system is None
+    complete = args.task is None and args.system is None and not failed
     board = results.write(args.out, ctx, scored_by_task, comparisons, complete)
     print(board.read_text(encoding="utf-8"))
     for line in skipped:
         print(line)
     print(f"results written to {board.parent}/" + ("" if complete else f" (a partial run: {board.name})"))
+    if failed:
+        raise CheckFailed(f"{len(failed)} system(s) failed; the others' results were written:\n  " + "\n  ".join(failed))
     return 0
 
 

@@ -12,6 +12,7 @@ from baselines import predictions
 from baselines.bootstrap import Interval, intervals
 from baselines.data import Bench
 from baselines.folds import DEFAULT_K, FoldProtocol, assign_folds
+from baselines.guard import SystemFailed, call, predictions_frame, private, private_inputs
 from baselines.metrics import Metric, for_task
 from baselines.system import System
 from baselines.tasks import Task, TaskInput
@@ -39,11 +40,15 @@ def system_id(system: System) -> str:
 def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, seed: int,
             k: int = DEFAULT_K) -> tuple[pd.DataFrame, FoldProtocol | None]:
     """Predictions for every unit. A learned system is fitted on k-1 folds and predicts the
-    held-out fold, k times, so no unit is predicted by a model that saw its answer."""
+    held-out fold, k times, so no unit is predicted by a model that saw its answer. Every call
+    into the system is guarded and gets its own copy of the data, so it cannot change the gold
+    it is scored against."""
+    who = system_id(system)
     if system.sees_gold:
-        return system.predict_with_gold(inputs, gold), None
+        return predictions_frame(who, call(who, "predict_with_gold", system.predict_with_gold,
+                                           private_inputs(inputs), private(gold))), None
     if not system.learned:
-        return system.predict(inputs), None
+        return predictions_frame(who, call(who, "predict", system.predict, private_inputs(inputs))), None
     folds, protocol = assign_folds(inputs.units, k, seed)
     parts = []
     for f in range(k):
@@ -52,9 +57,9 @@ def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, s
             continue
         train = inputs.subset(~test)
         train_gold = task.rows_for_units(gold, train.units)
-        model = type(system)(seed=system.seed, **system.params)
-        model.fit(train, train_gold)
-        parts.append(model.predict(inputs.subset(test)))
+        model = call(who, "construction", lambda: type(system)(seed=system.seed, **system.params))
+        call(who, "fit", model.fit, private_inputs(train), private(train_gold))
+        parts.append(predictions_frame(who, call(who, "predict", model.predict, private_inputs(inputs.subset(test)))))
     return pd.concat(parts, ignore_index=True), protocol
 
 
@@ -89,7 +94,7 @@ def checked_predictions(task: Task, system: System, inputs: TaskInput, gold: pd.
     try:
         return predictions.check(task, pred, inputs, f"system {system_id(system)}"), protocol, seconds
     except UserError as err:
-        raise UserError(f"{task.name}: {err} (a bug in the system, not in the data)") from None
+        raise SystemFailed(f"{task.name}: {err} (a bug in the system, not in the data)") from None
 
 
 def run_one(task: Task, system: System, bench: Bench, weights: np.ndarray, seed: int) -> Scored:

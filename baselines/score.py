@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from labels.cli import run
-from baselines import predictions
+from baselines import arguments, predictions
 from baselines.bootstrap import resample_weights
 from baselines.data import load_bench
 from baselines.run import DEFAULT_RESAMPLES
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", help="dataset folder or Hub id (default: the bundled dataset/)")
     parser.add_argument("--revision", help="Hub revision, e.g. v1.0.0")
     parser.add_argument("--split", default="test")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES)
+    parser.add_argument("--seed", type=arguments.seed, default=0)
+    parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES)
     args = parser.parse_args(argv)
     out = score_file(args.task, args.predictions, args.dataset, args.split, args.seed, args.resamples, args.revision)
     print(json.dumps(out, indent=1))

@@ -35,8 +35,10 @@ def writing(path: Path) -> Iterator[None]:
         yield
     except OSError as err:
         where = err.filename if err.filename else path
-        raise UserError(f"{where}: cannot write ({err.strerror or type(err).__name__}); "
-                        "nothing was changed") from None
+        why = err.strerror or type(err).__name__
+        if isinstance(err, (FileExistsError, NotADirectoryError)):
+            why = "a file stands where a folder is needed"
+        raise UserError(f"{where}: cannot write ({why}); nothing was changed") from None
 
 
 def _sibling(target: Path, stage: str) -> Path:

@@ -13,15 +13,14 @@ from pathlib import Path
 
 from labels.cli import UserError, run
 from labels.text import NotPlainText, doc_id_of, normalise
-from labels.userfiles import MIB, read_bytes
+from labels.userfiles import read_bytes
 from corpus import manifest
 from corpus.atomic import write_file
+from corpus.documents import MAX_PAGE_BYTES
 from corpus.lock import corpus_lock
 from corpus.manifest import Entry
 from corpus.sources import DEFAULT, Sources
 from corpus.splits import SPLITS, assign_split
-
-MAX_PAGE_BYTES = 64 * MIB
 
 
 def decode_page(raw: bytes) -> str:

@@ -13,17 +13,26 @@ from corpus.parquet_sink import read_metadata
 from corpus.sources import Sources
 
 
-def _files(root: Path) -> tuple[dict[str, Path], list[Path]]:
-    """Files by a name that survives a content change (data/<config>/<split> for Parquet), and
-    the files beyond the first under one such name: a stray copy or an old build's file."""
-    out: dict[str, Path] = {}
-    extra: list[Path] = []
+def _files(root: Path) -> dict[str, list[Path]]:
+    """Files by a name that survives a content change: data/<config>/<split> for Parquet. More
+    than one file under a name is a stray copy or an old build's file."""
+    out: dict[str, list[Path]] = {}
     for p in sorted(root.rglob("*")) if root.exists() else []:
         if p.is_file() or p.is_symlink():
             rel = p.relative_to(root).as_posix()
-            key = rel.rsplit("-", 1)[0] if rel.endswith(".parquet") and "-" in p.name else rel
-            (extra.append(p) if key in out else out.__setitem__(key, p))
-    return out, extra
+            out.setdefault(rel.rsplit("-", 1)[0] if rel.endswith(".parquet") and "-" in p.name else rel, []).append(p)
+    return out
+
+
+def _pick(committed: dict[str, list[Path]], fresh: dict[str, list[Path]]) -> tuple[dict[str, Path], list[Path]]:
+    """The committed file to compare under each name (the one named like the fresh build's), and the rest."""
+    chosen, strays = {}, []
+    for key, paths in committed.items():
+        want = fresh[key][0].name if key in fresh else None
+        first = next((p for p in paths if p.name == want), paths[0])
+        chosen[key] = first
+        strays += [p for p in paths if p is not first]
+    return chosen, strays
 
 
 def _rows_differing(fa: pq.ParquetFile, fb: pq.ParquetFile, batch: int = 4096) -> int:
@@ -37,7 +46,9 @@ def _rows_differing(fa: pq.ParquetFile, fb: pq.ParquetFile, batch: int = 4096) -
 def differences(committed: Path, fresh: Path) -> list[str]:
     """Human-readable differences, per file; empty when the folders hold the same dataset."""
     out: list[str] = []
-    (old, strays), (new, _) = _files(committed), _files(fresh)
+    everything = _files(fresh)
+    old, strays = _pick(_files(committed), everything)
+    new = {key: paths[0] for key, paths in everything.items()}
     for p in strays:
         out.append(f"{p.relative_to(committed).as_posix()}: not produced by the sources (stale file)")
     for key in sorted(new.keys() - old.keys()):

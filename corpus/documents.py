@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from labels.cli import UserError
-from labels.text import doc_id_of, normalise
+from labels.text import NotPlainText, doc_id_of, normalise
+from labels.userfiles import MIB, read_bytes
 from corpus import manifest
 from corpus.manifest import Entry
 from corpus.sources import Sources
 from corpus.splits import SPLITS
+
+MAX_PAGE_BYTES = 64 * MIB
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,13 @@ class Document:
 def read_document(sources: Sources, entry: Entry) -> Document:
     """Load one stored page and prove it is the page the manifest names."""
     path = sources.raw_dir / entry.raw_name
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise UserError(f"{path}: cannot read the document listed in {sources.manifest}: {err.strerror}") from None
+    raw = read_bytes(path, f"document listed in {sources.manifest}", MAX_PAGE_BYTES)
     if hashlib.sha256(raw).hexdigest() != entry.source_sha256:
         raise UserError(f"{path}: bytes differ from the manifest's source_sha256 for {entry.doc_id}")
-    text = normalise(raw)
+    try:
+        text = normalise(raw)
+    except NotPlainText as err:
+        raise UserError(f"{path}: {err}") from None
     if doc_id_of(text) != entry.doc_id:
         raise UserError(f"{path}: content id {doc_id_of(text)} does not match the manifest's {entry.doc_id}")
     return Document(entry, text)

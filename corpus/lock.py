@@ -16,14 +16,16 @@ WAIT_SECONDS = 60.0
 
 
 @contextlib.contextmanager
-def corpus_lock(path: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
-    """Hold an exclusive advisory lock on path (created if needed), waiting up to wait seconds.
+def corpus_lock(path: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock on path (created if needed), waiting up to wait seconds
+    (default WAIT_SECONDS).
 
     The kernel drops the lock when the process dies, so a killed command never leaves it held.
     """
     with writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    wait = WAIT_SECONDS if wait is None else wait
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -20,6 +20,8 @@ class SystemFailed(UserError):
 
 
 def _first_line(err: BaseException) -> str:
+    if isinstance(err, SystemExit):
+        return f"SystemExit (a call to sys.exit({err.code!r}))"
     text = str(err).strip()
     return f"{type(err).__name__}: {text.splitlines()[0]}" if text else type(err).__name__
 

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         except SystemUnavailable as why:
             skipped.append(f"skipped {task_name}/{system.name}: {why}")
         except SystemFailed as why:
-            failed.append(f"failed {task_name}/{system.name}: {why}")
+            failed.append(f"failed {task_name}: {why}")
     scored_by_task = {t: s for t, s in scored_by_task.items() if s}
     if not scored_by_task:
         raise CheckFailed("nothing was scored, nothing was written:\n  " + "\n  ".join(skipped + failed or

@@ -43,7 +43,7 @@ def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, s
     held-out fold, k times, so no unit is predicted by a model that saw its answer. Every call
     into the system is guarded and gets its own copy of the data, so it cannot change the gold
     it is scored against."""
-    who = system_id(system)
+    who = f"system {system_id(system)}"
     if system.sees_gold:
         return predictions_frame(who, call(who, "predict_with_gold", system.predict_with_gold,
                                            private_inputs(inputs), private(gold))), None

@@ -46,7 +46,7 @@ class Sources:
         )
 
     def version(self) -> str:
-        return read_text(self.version_file, "the dataset version file", limit=1024).strip()
+        return read_text(self.version_file, "version file", limit=1024).strip()
 
 
 DEFAULT = Sources.at(ROOT)

@@ -11,7 +11,7 @@ from baselines.data import load_bench
 
 def test_bench_decodes_class_labels_to_names():
     b = load_bench()
-    assert (b.version, b.split) == ("1.1.0", "test")
+    assert (b.version, b.split) == ("2.0.0", "test")
     assert set(b.boilerplate.role) <= set(scheme.ROLES) and b.boilerplate.role.tolist()[:3] == [
         "navigation", "headline", "metadata"]
     assert b.boilerplate.is_content.sum() == 8
@@ -21,7 +21,7 @@ def test_bench_decodes_class_labels_to_names():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--dataset", "nosuch"], "error: nosuch: not a dataset folder, nor a Hub id of the form OWNER/NAME\n"),
+    (["--dataset", "nosuch"], "error: nosuch: no such folder, and not a Hub id of the form OWNER/NAME\n"),
     (["--dataset", "someone/news-bench"],
      "error: someone/news-bench: cannot load from the Hub (OfflineModeIsEnabled: "),
     (["--split", "train"], "error: "),

@@ -59,7 +59,6 @@ def _run(out: Path) -> int:
 def test_a_failed_results_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, capsys):
     out = tmp_path / "results"
     assert _run(out) == 0
-    before = tree_hashes(out)
     board = next(out.glob("*/leaderboard.partial.json"))
     board.write_text('{"previous": true}\n')  # make the old set tell-tale
     before = tree_hashes(out)
@@ -206,3 +205,34 @@ def test_empty_layout_sources_build_nothing_half(tmp_path):
         build(sources)
     assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == ["CHANGELOG.md", "corpus"]
     assert json.dumps(sorted(p.name for p in sources.version_file.parent.iterdir())) == '[".raw.lock", "VERSION"]'
+
+
+KILL_BEFORE_SWAP = """
+import os, signal, sys
+from corpus import atomic
+real = atomic.swap_in
+def killed(new, target):
+    if (new / "leaderboard.partial.json").exists():
+        os.kill(os.getpid(), signal.SIGKILL)  # everything staged, nothing swapped in yet
+    return real(new, target)
+atomic.swap_in = killed
+from baselines import run
+from labels.cli import run as run_cli
+run_cli(run.main, sys.argv[1:])
+"""
+
+
+def test_a_run_killed_at_the_final_write_leaves_the_previous_results(tmp_path):
+    out = tmp_path / "results"
+    args = ["--task", "stance", "--system", "majority", "--out", str(out), "--resamples", "10"]
+    assert _run(out) == 0
+    [version] = list(out.iterdir())
+    before = tree_hashes(version)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", KILL_BEFORE_SWAP, *args], cwd=Path(__file__).parent.parent,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9
+    assert tree_hashes(version) == before  # the old set, whole; the staged one is hidden beside it
+    assert len(list(out.iterdir())) == 2
+    assert _run(out) == 0  # the next run removes what the killed one left
+    assert list(out.iterdir()) == [version]

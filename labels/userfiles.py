@@ -3,8 +3,10 @@ with one line naming the file. A device (/dev/zero), a pipe or a folder would ot
 exhaust memory or end in a traceback."""
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
+from typing import Any
 
 from labels.cli import UserError
 
@@ -41,3 +43,14 @@ def decode_utf8(raw: bytes, path: Path, what: str = "file") -> str:
 def read_text(path: Path, what: str = "file", limit: int = DEFAULT_LIMIT) -> str:
     """A UTF-8 text file (an initial BOM dropped) read with read_bytes' checks."""
     return decode_utf8(read_bytes(path, what, limit), path, what).removeprefix("\ufeff")
+
+
+def read_json(path: Path, what: str = "file", limit: int = DEFAULT_LIMIT) -> Any:
+    """A JSON file read with read_text's checks; bad JSON (or JSON nested too deeply) is one line."""
+    text = read_text(path, what, limit)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UserError(f"{path}: the {what} is not valid JSON ({err.msg} at line {err.lineno})") from None
+    except RecursionError:
+        raise UserError(f"{path}: the {what} is nested too deeply to be read") from None

@@ -220,3 +220,12 @@ def test_a_predictions_file_nested_thousands_deep_or_with_lone_surrogates_is_one
         done = cli("baselines.score", "--task", "stance", "--predictions", str(path))
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         assert done.stderr.startswith(f"error: {path}") and done.stderr.count("\n") == 1
+
+
+def test_a_cut_leaderboard_is_one_line_for_build_and_check(project):
+    board = project.results_dir / project.version() / "leaderboard.json"
+    board.write_bytes(board.read_bytes()[:4096])
+    for args in ((), ("--check",)):
+        err = _one_line_error(cli("corpus.build", *args, cwd=_root(project)))
+        assert err.startswith(f"error: {board}: the leaderboard is not valid JSON (")
+    assert not project.dataset_dir.exists()

@@ -67,8 +67,8 @@ def clean_leftovers(target: Path) -> None:
         if not p.name.startswith(prefix):
             continue
         stage, _, rest = p.name[len(prefix):].partition("-")
-        pid = rest.split("-", 1)[0]
-        if stage not in _STAGES or not pid.isdigit() or _alive(int(pid)) and int(pid) != os.getpid():
+        pid = rest.split("-", 1)[0]  # not a number: an older release's random-suffixed name
+        if stage not in _STAGES or pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
             continue
         if stage == "old" and not target.exists():
             old.append(p)

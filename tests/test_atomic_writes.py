@@ -131,7 +131,8 @@ def test_a_crash_inside_the_fallback_swap_is_repaired(with_dataset, monkeypatch)
 def test_leftovers_of_dead_builds_are_removed_and_live_ones_kept(with_dataset):
     sources = with_dataset
     dead, parent = _dead_pid(), sources.dataset_dir.parent
-    for name in (f".dataset.building-{dead}-aaaa", f".dataset.old-{dead}-bbbb", ".dataset.building-1-cccc"):
+    for name in (f".dataset.building-{dead}-aaaa", f".dataset.old-{dead}-bbbb", ".dataset.building-1-cccc",
+                 ".dataset.building-x7_k2q9a", f".dataset.old-{dead}"):  # the last two: names older builds left
         (parent / name).mkdir()
         (parent / name / "x").write_text("x")
     build(sources)

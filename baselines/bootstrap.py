@@ -1,7 +1,10 @@
 """Seeded two-level bootstrap: resample documents, then units within each drawn document.
 
-Weights are drawn once per (dataset, task, seed) and shared by every system, so
+Resamples are drawn once per (dataset, task, seed) and shared by every system, so
 intervals are comparable and the paired test compares systems on the same resamples.
+They are never held as a dense (resamples x units) matrix: each resample has its own
+generator and is drawn again, in chunks, whenever counts are summed, so memory stays
+bounded at any corpus size and the numbers do not depend on the chunk size.
 """
 from __future__ import annotations
 
@@ -11,24 +14,70 @@ from typing import Callable, Sequence
 import numpy as np
 
 CONFIDENCE = 0.95
+_CHUNK_CELLS = 1 << 23   # weights held at once while summing: 8M int32 cells (32 MiB)
 
 
-def resample_weights(doc_ids: Sequence[str], n_resamples: int, seed: int) -> np.ndarray:
-    """(n_resamples, n_units) counts: how often each unit appears in each resample.
+class Resamples:
+    """The seeded resamples of one set of units; `sums(stats)` gives each resample's summed counts."""
 
-    Drawing a document c times and each time n_d of its units with replacement is
-    one multinomial draw of c * n_d units, which is what is sampled here.
-    """
-    rng = np.random.default_rng(seed)
-    docs, unit_doc = np.unique(np.asarray(doc_ids, dtype=object), return_inverse=True)
-    members = [np.flatnonzero(unit_doc == d) for d in range(len(docs))]
-    weights = np.zeros((n_resamples, len(doc_ids)), dtype=np.int64)
-    for b in range(n_resamples):
-        doc_counts = rng.multinomial(len(docs), np.full(len(docs), 1 / len(docs)))
-        for d in np.flatnonzero(doc_counts):
-            units = members[d]
-            weights[b, units] = rng.multinomial(doc_counts[d] * len(units), np.full(len(units), 1 / len(units)))
-    return weights
+    def __init__(self, doc_ids: Sequence[str], n_resamples: int, seed: int):
+        _, unit_doc = np.unique(np.asarray(doc_ids, dtype=object), return_inverse=True)
+        self.n_units = len(unit_doc)
+        self.n_resamples = n_resamples
+        self.seed = seed
+        self.sizes = np.bincount(unit_doc).astype(np.int64) if self.n_units else np.zeros(0, np.int64)
+        self.n_documents = len(self.sizes)
+        # units grouped by document: position of unit u in that grouping
+        order = np.argsort(unit_doc, kind="stable")
+        self._offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        self._grouped_position = np.empty(self.n_units, dtype=np.int64)
+        self._grouped_position[order] = np.arange(self.n_units)
+        self._seeds = np.random.SeedSequence(seed).spawn(n_resamples)
+
+    def _row(self, b: int) -> np.ndarray:
+        """How often each unit appears in resample b. Drawing a document c times and each time
+        its n_d units with replacement is drawing c * n_d of its units uniformly: done here."""
+        rng = np.random.default_rng(self._seeds[b])
+        docs = self.n_documents
+        if not docs:
+            return np.zeros(0, dtype=np.int64)
+        doc_counts = rng.multinomial(docs, np.full(docs, 1 / docs))
+        draws = doc_counts * self.sizes
+        doc_of_draw = np.repeat(np.arange(docs), draws)
+        picked = self._offsets[doc_of_draw] + (rng.random(len(doc_of_draw)) * self.sizes[doc_of_draw]).astype(np.int64)
+        return np.bincount(picked, minlength=self.n_units)[self._grouped_position]
+
+    def weights(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Dense counts of resamples start..stop (small inputs and tests only)."""
+        stop = self.n_resamples if stop is None else stop
+        return np.array([self._row(b) for b in range(start, stop)], dtype=np.int32).reshape(stop - start, self.n_units)
+
+    def sums(self, stats: np.ndarray) -> np.ndarray:
+        """(n_resamples, k): every resample's weighted column sums of an (n_units, k) count matrix."""
+        values = np.asarray(stats, dtype=np.float64)
+        out = np.empty((self.n_resamples, values.shape[1]))
+        step = max(1, _CHUNK_CELLS // max(self.n_units, 1))
+        for start in range(0, self.n_resamples, step):
+            stop = min(start + step, self.n_resamples)
+            out[start:stop] = self.weights(start, stop) @ values
+        return out
+
+
+class FixedResamples:
+    """Resamples given as an explicit (n_resamples, n_units) count matrix, e.g. worked by hand."""
+
+    def __init__(self, weights: np.ndarray, n_documents: int = 0):
+        self._weights = np.asarray(weights)
+        self.n_resamples, self.n_units = self._weights.shape
+        self.n_documents = n_documents
+
+    def sums(self, stats: np.ndarray) -> np.ndarray:
+        return self._weights @ np.asarray(stats, dtype=np.float64)
+
+
+def resample_weights(doc_ids: Sequence[str], n_resamples: int, seed: int) -> Resamples:
+    """The resamples shared by every system scored on these units."""
+    return Resamples(doc_ids, n_resamples, seed)
 
 
 @dataclass(frozen=True)
@@ -37,14 +86,14 @@ class Interval:
     high: float
 
 
-def intervals(stats: np.ndarray, weights: np.ndarray,
+def intervals(stats: np.ndarray, resamples: Resamples | FixedResamples,
               aggregate: Callable[[np.ndarray], dict[str, float]]) -> dict[str, Interval]:
     """Percentile interval of every aggregated value over the resamples.
 
     A value may be absent from some resamples (a per-type score when no unit of that type
     was drawn); its interval is taken over the resamples that have it.
     """
-    draws = [aggregate(row) for row in weights @ stats]
+    draws = [aggregate(row) for row in resamples.sums(stats)]
     alpha = (1 - CONFIDENCE) / 2
     out = {}
     for key in dict.fromkeys(k for d in draws for k in d):
@@ -68,11 +117,13 @@ class Comparison:
         return not (self.low <= 0.0 <= self.high)
 
 
-def paired(stats_a: np.ndarray, stats_b: np.ndarray, weights: np.ndarray,
+def paired(stats_a: np.ndarray, stats_b: np.ndarray, resamples: Resamples | FixedResamples,
            aggregate: Callable[[np.ndarray], dict[str, float]], key: str) -> Comparison:
     """Paired bootstrap of value(a) - value(b) on the same resamples of the same units."""
-    a = np.array([aggregate(r)[key] for r in weights @ stats_a])
-    b = np.array([aggregate(r)[key] for r in weights @ stats_b])
+    k = stats_a.shape[1]
+    both = resamples.sums(np.hstack([stats_a, stats_b]))
+    a = np.array([aggregate(r[:k])[key] for r in both])
+    b = np.array([aggregate(r[k:])[key] for r in both])
     diff = a - b
     alpha = (1 - CONFIDENCE) / 2
     lo, hi = np.quantile(diff, [alpha, 1 - alpha])

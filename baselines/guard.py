@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from labels.cli import UserError
-from baselines.system import SystemUnavailable
+from baselines.system import System, SystemUnavailable
 from baselines.tasks import TaskInput
 
 
@@ -54,6 +54,33 @@ def predictions_frame(who: str, value: Any) -> pd.DataFrame:
     if len(dup):
         raise SystemFailed(f"{who}: predict returned duplicate column(s) {', '.join(map(str, dup.unique()))}")
     return value
+
+
+def system_id(system: System) -> str:
+    arg = getattr(system, "argument", None)
+    return f"{system.name}:{system.params[arg]}" if arg and arg in system.params else system.name
+
+
+def _who(system: System) -> str:
+    return f"system {system_id(system)}"
+
+
+def guarded_fit(system: System, inputs: TaskInput, gold: pd.DataFrame) -> None:
+    call(_who(system), "fit", system.fit, private_inputs(inputs), private(gold))
+
+
+def guarded_predict(system: System, inputs: TaskInput) -> pd.DataFrame:
+    return predictions_frame(_who(system), call(_who(system), "predict", system.predict, private_inputs(inputs)))
+
+
+def guarded_predict_with_gold(system: System, inputs: TaskInput, gold: pd.DataFrame) -> pd.DataFrame:
+    return predictions_frame(_who(system), call(_who(system), "predict_with_gold", system.predict_with_gold,
+                                                private_inputs(inputs), private(gold)))
+
+
+def guarded_new(system: System) -> System:
+    """An unfitted copy with the same seed and parameters; a constructor that fails is named."""
+    return call(_who(system), "construction", lambda: type(system)(seed=system.seed, **system.params))
 
 
 def private(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,51 +1,92 @@
 """The leaderboard as a deterministic snapshot (JSON) and its Markdown rendering.
 
-The snapshot holds only what the same seed reproduces (no times, no code hash),
-so it can be committed and rendered into the dataset card by the build.
+One table per task and condition. Each row says what the system was tuned on and what a
+learned system was fitted on; the best is the top system that is neither an oracle nor
+tuned on the scored split; differences from it are paired bootstraps, Holm-corrected
+within the table, or "not testable" with too few documents (baselines.significance).
+The snapshot holds only what the same seed reproduces (no times, no code hash), so it
+can be committed and rendered into the dataset card by the build.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from corpus.markdown import table as markdown_table
 from baselines.bootstrap import CONFIDENCE
+from baselines.metrics import for_task
+from baselines.protocol import PROTOCOLS
+from baselines.runner import Scored
+from baselines.significance import ALPHA, MIN_DOCUMENTS, Verdict, ranking
+from baselines.tasks import TASKS
 
 JSON_NAME = "leaderboard.json"
+OPTIONAL_JSON_NAME = "leaderboard.optional.json"
 BOOTSTRAP_SCHEME = "two-level: documents with replacement, then units within each drawn document"
 
 
-def snapshot(ctx, task_results: dict, comparisons: dict) -> dict[str, Any]:
-    """Headline values with intervals and the paired test against the best, per task and system."""
-    from baselines.metrics import for_task
-    from baselines.results import ranking
-    from baselines.tasks import TASKS
+@dataclass(frozen=True)
+class Table:
+    """The systems scored on one task under one condition, and how they compare with the best."""
 
+    task: str
+    condition: str
+    n_documents: int
+    scored: tuple[Scored, ...]
+    best: str | None
+    verdicts: dict[str, Verdict]
+
+
+def _role(s: Scored, best: str | None) -> str:
+    if s.system["sees_gold"]:
+        return "upper bound"
+    if s.system["id"] == best:
+        return "best"
+    return "not ranked (tuned on test)" if s.system["tuned_on"] == "test" else "compared"
+
+
+def _vs_best(v: Verdict | None) -> dict | None:
+    if v is None:
+        return None
+    c = v.comparison
+    return {"difference": c.difference, "ci": [c.low, c.high], "p_value": c.p_value, "p_holm": v.p_holm,
+            "verdict": v.label}
+
+
+def _table_snapshot(t: Table, with_versions: bool) -> dict[str, Any]:
+    metric_name, key = TASKS[t.task].primary
+    columns = [f"{m.name}/{k}" for m in for_task(t.task) for k in m.headline
+               if any(m.name in s.values and k in s.values[m.name] for s in t.scored)]
+    systems = []
+    for s in ranking(list(t.scored)):
+        values = {col: [s.values[m][k], s.ci[m][k].low, s.ci[m][k].high]
+                  for col in columns for m, _, k in [col.rpartition("/")] if m in s.values and k in s.values[m]}
+        row = {"id": s.system["id"], "role": _role(s, t.best), "tuned_on": s.system["tuned_on"],
+               "training": s.training.label() if s.training else None, "values": values,
+               "macro_over_documents": s.macro.get(metric_name, {}).get(key),
+               "by_publisher": {p: v[metric_name][key] for p, v in s.publishers.items() if metric_name in v},
+               "vs_best": _vs_best(t.verdicts.get(s.system["id"]))}
+        if with_versions:
+            row["versions"] = s.system.get("versions", {})
+        systems.append(row)
+    return {"condition": PROTOCOLS[t.task].condition(t.condition).description, "documents": t.n_documents,
+            "best": t.best, "columns": columns, "systems": systems}
+
+
+def snapshot(ctx, tables: list[Table], with_versions: bool = False) -> dict[str, Any]:
+    """Headline values with intervals and the verdict against the best, per task, condition and system."""
     b = ctx.bench
-    tasks = {}
-    for task_name, scored in task_results.items():
-        if not scored:
+    tasks: dict[str, Any] = {}
+    for t in tables:
+        if not t.scored:
             continue
-        task = TASKS[task_name]
-        columns = [f"{m.name}/{k}" for m in for_task(task_name) for k in m.headline
-                   if any(m.name in s.values and k in s.values[m.name] for s in scored)]
-        metric_name, key = task.primary
-        best, against = comparisons[task_name]
-        systems = []
-        for s in ranking(scored):
-            values = {}
-            for col in columns:
-                m, _, k = col.rpartition("/")
-                if m in s.values and k in s.values[m]:
-                    iv = s.ci[m][k]
-                    values[col] = [s.values[m][k], iv.low, iv.high]
-            c = against.get(s.system["id"])
-            role = "upper bound" if s.system["sees_gold"] else "best" if s.system["id"] == best else "compared"
-            systems.append({"id": s.system["id"], "role": role, "values": values, "vs_best": None if c is None else {
-                "difference": c.difference, "ci": [c.low, c.high], "p_value": c.p_value,
-                "significant": c.significant}})
-        tasks[task_name] = {"primary": f"{metric_name}/{key}", "columns": columns, "systems": systems}
+        entry = tasks.setdefault(t.task, {"primary": "/".join(TASKS[t.task].primary), "conditions": {}})
+        entry["conditions"][t.condition] = _table_snapshot(t, with_versions)
     return {"dataset": {"version": b.version, "fingerprint": b.fingerprint, "split": b.split},
             "seed": ctx.seed, "resamples": ctx.resamples, "confidence": CONFIDENCE,
-            "bootstrap": BOOTSTRAP_SCHEME, "tasks": tasks}
+            "bootstrap": BOOTSTRAP_SCHEME,
+            "significance": {"min_documents": MIN_DOCUMENTS, "correction": "holm", "alpha": ALPHA},
+            "protocol": {name: PROTOCOLS[name].to_dict() for name in tasks}, "tasks": tasks}
 
 
 def p_text(p: float, resamples: int) -> str:
@@ -53,40 +94,63 @@ def p_text(p: float, resamples: int) -> str:
     return f"p<{2 / resamples:.3g}" if p == 0 else f"p={p:.3f}"
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
+def _vs_best_text(s: dict[str, Any], resamples: int) -> str:
+    if s["role"] == "upper bound":
+        return "upper bound (gold answers)"
+    c = s["vs_best"]
+    if c is None:
+        return "best" if s["role"] == "best" else "no rankable system"
+    text = f"{c['difference']:+.3f} [{c['ci'][0]:+.3f}, {c['ci'][1]:+.3f}] "
+    if c["p_holm"] is None:
+        return text + c["verdict"]
+    return text + f"{p_text(c['p_holm'], resamples)} Holm ({c['verdict']})"
 
 
-def task_markdown(board: dict[str, Any], task_name: str) -> str:
-    t = board["tasks"][task_name]
-    header = ["system", *t["columns"], f"vs best on {t['primary']}"]
+def table_markdown(board: dict[str, Any], task_name: str, condition: str) -> str:
+    t = board["tasks"][task_name]["conditions"][condition]
+    primary = board["tasks"][task_name]["primary"]
+    with_versions = any("versions" in s for s in t["systems"])
+    publishers = sorted({p for s in t["systems"] for p in s["by_publisher"]})
+    header = ["system", "tuned on", "training", *t["columns"], f"{primary}, macro over documents",
+              *([f"{primary} by publisher"] if len(publishers) > 1 else []), f"vs best on {primary}",
+              *(["versions"] if with_versions else [])]
     rows = []
     for s in t["systems"]:
-        cells = [s["id"]]
-        for col in t["columns"]:
-            v = s["values"].get(col)
-            cells.append(f"{v[0]:.3f} [{v[1]:.3f}, {v[2]:.3f}]" if v else "n/a")
-        c = s["vs_best"]
-        cells.append("upper bound (gold answers)" if s["role"] == "upper bound" else "best" if c is None else
-                     f"{c['difference']:+.3f} [{c['ci'][0]:+.3f}, {c['ci'][1]:+.3f}] "
-                     f"{p_text(c['p_value'], board['resamples'])} "
-                     + ("(significant)" if c["significant"] else "(not significant)"))
+        cells = [s["id"], s["tuned_on"], s["training"] or "-"]
+        cells += [f"{v[0]:.3f} [{v[1]:.3f}, {v[2]:.3f}]" if (v := s["values"].get(col)) else "n/a"
+                  for col in t["columns"]]
+        macro = s["macro_over_documents"]
+        cells.append("n/a" if macro is None else f"{macro:.3f}")
+        if len(publishers) > 1:
+            cells.append("; ".join(f"{p}: {s['by_publisher'][p]:.3f}" for p in publishers if p in s["by_publisher"]))
+        cells.append(_vs_best_text(s, board["resamples"]))
+        if with_versions:
+            cells.append(", ".join(f"{k} {v}" for k, v in s.get("versions", {}).items()) or "-")
         rows.append(cells)
-    return markdown_table(header, rows)
+    n = t["documents"]
+    return (f"Condition `{condition}`: {t['condition']} ({n} document{'' if n == 1 else 's'}).\n\n"
+            + markdown_table(header, rows))
 
 
 def explanation(board: dict[str, Any]) -> str:
-    return (f"Values with {int(board['confidence'] * 100)}% bootstrap intervals ({board['resamples']} "
-            f"resamples, {board['bootstrap']}; seed {board['seed']}). \"vs best\" is a paired bootstrap "
-            "on the same resamples: where the difference's interval contains 0 the systems are not "
-            "significantly different and should not be ranked apart.\n")
+    sig = board["significance"]
+    return (f"Values pooled over units, with {int(board['confidence'] * 100)}% bootstrap intervals "
+            f"({board['resamples']} resamples, {board['bootstrap']}; seed {board['seed']}), and the primary "
+            "value macro-averaged over documents. \"tuned on\" is the split a system's design or settings "
+            "were chosen on; a system tuned on the scored split is shown but never ranked best. \"training\" "
+            "is what a learned system was fitted on. \"vs best\" is a paired bootstrap on the same "
+            f"resamples, Holm-corrected within the table at {sig['alpha']}; with fewer than "
+            f"{sig['min_documents']} documents it is not testable and no p-value is given.\n")
 
 
-def markdown(board: dict[str, Any], level: int = 1) -> str:
+def tasks_markdown(board: dict[str, Any], level: int) -> str:
+    h = "#" * level
+    return "\n".join(f"{h} {name}, {condition}\n\n" + table_markdown(board, name, condition)
+                     for name, task in board["tasks"].items() for condition in task["conditions"])
+
+
+def markdown(board: dict[str, Any], level: int = 1, title: str = "Leaderboard") -> str:
     d = board["dataset"]
     h = "#" * level
-    parts = [f"{h} Leaderboard: dataset {d['version']} (fingerprint `{d['fingerprint']}`), split `{d['split']}`\n",
-             explanation(board)]
-    parts += [f"{h}# {name}\n\n" + task_markdown(board, name) for name in board["tasks"]]
-    return "\n".join(parts)
+    return "\n".join([f"{h} {title}: dataset {d['version']} (fingerprint `{d['fingerprint']}`), split `{d['split']}`\n",
+                      explanation(board), tasks_markdown(board, level + 1)])

@@ -7,7 +7,13 @@ from importlib.metadata import PackageNotFoundError, version
 
 from corpus.sources import ROOT
 
-PACKAGES = ("news-nlp-bench", "datasets", "pyarrow", "pandas", "numpy", "scikit-learn", "huggingface_hub")
+# Every installed package whose version can move a number: the data path (datasets, pyarrow,
+# pandas), the numerics (numpy, scipy, scikit-learn), the systems' libraries (jusText and the
+# lxml it parses with, crfsuite, spaCy, trafilatura). Models a system loads are recorded by the
+# system itself (System.versions).
+PACKAGES = ("news-nlp-bench", "datasets", "pyarrow", "pandas", "numpy", "scipy", "scikit-learn", "threadpoolctl",
+            "huggingface_hub", "justext", "lxml", "lxml_html_clean", "sklearn-crfsuite", "python-crfsuite",
+            "spacy", "trafilatura")
 
 
 def code_version() -> str:

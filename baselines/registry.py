@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 
 from labels.cli import UserError
 from baselines.guard import guarded
+from baselines.protocol import TUNED_ON
 from baselines.system import System
 
 ENTRY_POINT_GROUP = "newsbench.systems"
@@ -23,7 +24,9 @@ class DuplicateSystem(UserError, ValueError):
 
 
 def register(cls: type[System]) -> type[System]:
-    """Class decorator; refuses a second system with the same task and name."""
+    """Class decorator; refuses a second system with the same task and name, or an unknown `tuned_on`."""
+    if cls.tuned_on not in TUNED_ON:
+        raise ValueError(f"system {cls.name!r}: tuned_on must be one of {', '.join(TUNED_ON)}, not {cls.tuned_on!r}")
     key = (cls.task, cls.name)
     if key in _SYSTEMS and _SYSTEMS[key] is not cls:
         raise DuplicateSystem(f"system {cls.name!r} is already registered for task {cls.task!r} "
@@ -68,6 +71,11 @@ def from_spec(spec: str) -> list[type[System]]:
     if not hasattr(module, attr):
         raise UserError(f"{spec}: module {module_name!r} has no attribute {attr!r}")
     return _register_object(getattr(module, attr), spec)
+
+
+def builtin(cls: type[System]) -> bool:
+    """Shipped with the project and needing nothing outside it: the systems of the canonical board."""
+    return cls.__module__.startswith("baselines.systems.") and not cls.optional
 
 
 def available(task: str | None = None) -> list[type[System]]:

@@ -1,7 +1,9 @@
-"""`python -m baselines.run`: score systems on every task of the dataset and print the leaderboard.
+"""`python -m baselines.run`: score systems on every task and condition of the dataset and print the leaderboard.
 
-Writes results/<dataset-version>/<task>/<system>.json with metrics, intervals and
-provenance, the predictions beside each as Parquet, and LEADERBOARD.md.
+Learned systems are fitted on the protocol's fit split (train) and scored on the scored
+split. Writes results/<dataset-version>/ (see baselines/results.py): the canonical
+leaderboard only from the default protocol with the built-in systems, anything else
+beside it, never over it.
 """
 from __future__ import annotations
 
@@ -14,14 +16,19 @@ from tqdm import tqdm
 from labels.cli import CheckFailed, UserError, run
 from baselines import arguments, registry, results
 from baselines.bootstrap import resample_weights
-from baselines.data import load_bench
+from baselines.conditions import view
+from baselines.data import Bench, load_bench
 from baselines.guard import SystemFailed, call
-from baselines.runner import run_one
+from baselines.leaderboard import Table
+from baselines.protocol import PROTOCOLS
+from baselines.runner import Scored, run_one
+from baselines.significance import compare_to_best
 from baselines.system import System, SystemUnavailable
 from baselines.tasks import TASKS
 from corpus.sources import DEFAULT
 
 DEFAULT_RESAMPLES = 1000
+DEFAULT_SEED = 0
 
 
 def plan(task_names: list[str], specs: list[str] | None, seed: int) -> dict[str, list[System]]:
@@ -40,6 +47,56 @@ def plan(task_names: list[str], specs: list[str] | None, seed: int) -> dict[str,
     return chosen
 
 
+def run_label(args: argparse.Namespace) -> str | None:
+    """None for the canonical run (the default protocol, every task, the registered systems);
+    otherwise a label naming what differs, under which the run is written apart."""
+    scored_split = PROTOCOLS[next(iter(TASKS))].scored_split
+    parts = [f"{name}-{value}" for name, value, default in (
+        ("split", args.split, scored_split), ("seed", args.seed, DEFAULT_SEED),
+        ("resamples", args.resamples, DEFAULT_RESAMPLES), ("dataset", args.dataset, None),
+        ("revision", args.revision, None)) if value != default]
+    parts += [f"task-{t}" for t in args.task or []] + [f"system-{s}" for s in args.system or []]
+    return "_".join(parts) or None
+
+
+def fit_bench(dataset: str | None, revision: str | None, scored: Bench) -> Bench | None:
+    """The protocol's fit split, or None when the dataset has none (learned systems then cross-fit,
+    labelled). Scoring the fit split itself returns it, and the runner falls back likewise."""
+    fit_split = PROTOCOLS[next(iter(TASKS))].fit_split
+    if scored.split == fit_split:
+        return scored
+    try:
+        return load_bench(dataset, fit_split, revision)
+    except UserError:  # the scored split loaded, so this split is simply absent
+        return None
+
+
+def score_condition(task_name: str, condition: str, bench: Bench, train: Bench | None, systems: list[System],
+                    args: argparse.Namespace, split_optional: bool,
+                    skipped: dict[str, str], failed: list[str]) -> tuple[Table, Table]:
+    """Every system on one task under one condition: the table, and the optional systems' table."""
+    task = TASKS[task_name]
+    scored_view = view(task, bench, condition)
+    train_view = view(task, train, condition) if train is not None else None
+    resamples = resample_weights(scored_view.inputs.units.doc_id, args.resamples, args.seed)
+    main: list[Scored] = []
+    extra: list[Scored] = []
+    for system in tqdm(systems, desc=f"{task_name}, {condition}", unit="system", disable=None, file=sys.stderr):
+        try:
+            scored = run_one(system, scored_view, resamples, args.seed, train_view)
+        except SystemUnavailable as why:
+            skipped[f"{task_name}/{system.name}"] = str(why)
+            continue
+        except SystemFailed as why:
+            failed.append(f"failed {task_name} ({condition}): {why}")
+            continue
+        (extra if split_optional and not registry.builtin(type(system)) else main).append(scored)
+    best, verdicts = compare_to_best(main, resamples, extra)
+    n = scored_view.n_documents
+    return (Table(task_name, condition, n, tuple(main), best, verdicts),
+            Table(task_name, condition, n, tuple(extra), best, verdicts))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m baselines.run", description=__doc__.splitlines()[0])
     parser.add_argument("--task", action="append", choices=sorted(TASKS), help="task(s) to run (default: all)")
@@ -51,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test", help="split to score (default: test)")
     parser.add_argument("--out", type=Path, default=DEFAULT.results_dir,
                         help="results folder (default: the project's results/)")
-    parser.add_argument("--seed", type=arguments.seed, default=0, help="seed for folds, models and bootstrap (default: 0)")
+    parser.add_argument("--seed", type=arguments.seed, default=DEFAULT_SEED,
+                        help=f"seed for folds, models and bootstrap (default: {DEFAULT_SEED})")
     parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES,
                         help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")
     parser.add_argument("--list", action="store_true", help="list the registered systems and exit")
@@ -60,37 +118,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for cls in registry.available():
             summary = (cls.__doc__ or "").strip().split("\n")[0]
-            print(f"{cls.task:12} {cls.name:20} {summary}")
+            print(f"{cls.task:12} {cls.name:20} tuned on {cls.tuned_on:10} {summary}")
         return 0
     bench = load_bench(args.dataset, args.split, args.revision)
+    train = fit_bench(args.dataset, args.revision, bench)
     systems = plan(task_names, args.system, args.seed)
+    label = run_label(args)
     ctx = results.Context.of(bench, args.seed, args.resamples)
-    scored_by_task, comparisons = {}, {}
-    jobs = [(t, s) for t in task_names for s in systems[t]]
-    weights = {t: resample_weights(TASKS[t].inputs(bench).units.doc_id, args.resamples, args.seed) for t in task_names}
-    skipped, failed = [], []
-    for task_name, system in tqdm(jobs, desc="scoring", unit="system", disable=None, file=sys.stderr):
-        try:
-            scored_by_task.setdefault(task_name, []).append(
-                run_one(TASKS[task_name], system, bench, weights[task_name], args.seed))
-        except SystemUnavailable as why:
-            skipped.append(f"skipped {task_name}/{system.name}: {why}")
-        except SystemFailed as why:
-            failed.append(f"failed {task_name}: {why}")
-    scored_by_task = {t: s for t, s in scored_by_task.items() if s}
-    if not scored_by_task:
-        raise CheckFailed("nothing was scored, nothing was written:\n  " + "\n  ".join(skipped + failed or
-                                                                                  ["no system was run"]))
-    for task_name, scored in scored_by_task.items():
-        comparisons[task_name] = results.compare_to_best(scored, weights[task_name])
-    complete = args.task is None and args.system is None and not failed
-    board = results.write(args.out, ctx, scored_by_task, comparisons, complete)
+    tables, optional, skipped, failed = [], [], {}, []
+    for task_name in task_names:
+        for condition in PROTOCOLS[task_name].conditions:
+            table, extra = score_condition(task_name, condition.name, bench, train, systems[task_name], args,
+                                           label is None, skipped, failed)
+            tables.append(table)
+            optional.append(extra)
+    if not any(t.scored for t in tables + optional):
+        raise CheckFailed("nothing was scored, nothing was written:\n  " + "\n  ".join(
+            [f"skipped {what}: {why}" for what, why in skipped.items()]
+            + failed or ["no system was run"]))
+    if failed and label is None:
+        label = "incomplete"  # a run with a failed system never replaces the canonical leaderboard
+    board = results.write(args.out, ctx, tables, optional, label)
     print(board.read_text(encoding="utf-8"))
-    for line in skipped:
-        print(line)
-    print(f"results written to {board.parent}/" + ("" if complete else f" (a partial run: {board.name})"))
+    if any(t.scored for t in optional):
+        print(board.with_name("LEADERBOARD.optional.md").read_text(encoding="utf-8"))
+    for what, why in skipped.items():
+        print(f"skipped {what}: {why}")
+    print(f"results written to {board.parent}/" + ("" if label is None else " (not the canonical leaderboard)"))
     if failed:
-        raise CheckFailed(f"{len(failed)} system(s) failed; the others' results were written:\n  " + "\n  ".join(failed))
+        raise CheckFailed("some systems failed; the others' results were written:\n  "
+                          + "\n  ".join(failed))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""One system on one task: predictions (cross-fitted if learned), alignment, metrics with intervals."""
+"""One system on one task under one condition: predictions (fitted on train if learned), alignment,
+metrics with intervals, and the document and publisher breakdowns."""
 from __future__ import annotations
 
 import time
@@ -9,58 +10,43 @@ import pandas as pd
 
 from labels.cli import UserError
 from baselines import predictions
-from baselines.bootstrap import Interval, intervals
-from baselines.data import Bench
-from baselines.folds import DEFAULT_K, FoldProtocol, assign_folds
-from baselines.guard import SystemFailed, call, predictions_frame, private, private_inputs
+from baselines.bootstrap import Interval, Resamples, intervals
+from baselines.breakdown import by_publisher, macro_over_documents
+from baselines.conditions import View
+from baselines.guard import SystemFailed, guarded_predict, guarded_predict_with_gold, system_id
 from baselines.metrics import Metric, for_task
 from baselines.system import System
-from baselines.tasks import Task, TaskInput
+from baselines.tasks import TASKS, Task, TaskInput
+from baselines.training import Training, fit_predict
 
 
 @dataclass
 class Scored:
-    """A system's scores on a task, and the per-unit counts kept for paired comparisons."""
+    """A system's scores on a task under one condition, and the per-unit counts kept for paired comparisons."""
 
     task: str
+    condition: str
     system: dict
-    values: dict[str, dict[str, float]]            # metric -> key -> value
+    values: dict[str, dict[str, float]]            # metric -> key -> value, pooled over units
     ci: dict[str, dict[str, Interval]]             # metric -> key -> interval
     stats: dict[str, np.ndarray] = field(repr=False)
     predictions: pd.DataFrame = field(repr=False)
-    folds: FoldProtocol | None = None
+    training: Training | None = None
     seconds: float = 0.0
+    macro: dict[str, dict[str, float]] = field(default_factory=dict)       # metric -> key -> doc macro-average
+    publishers: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # publisher -> metric -> key
 
 
-def system_id(system: System) -> str:
-    arg = getattr(system, "argument", None)
-    return f"{system.name}:{system.params[arg]}" if arg and arg in system.params else system.name
-
-
-def predict(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame, seed: int,
-            k: int = DEFAULT_K) -> tuple[pd.DataFrame, FoldProtocol | None]:
-    """Predictions for every unit. A learned system is fitted on k-1 folds and predicts the
-    held-out fold, k times, so no unit is predicted by a model that saw its answer. Every call
-    into the system is guarded and gets its own copy of the data, so it cannot change the gold
-    it is scored against."""
-    who = f"system {system_id(system)}"
+def predict(task: Task, system: System, view: View, seed: int,
+            train: View | None = None) -> tuple[pd.DataFrame, Training | None]:
+    """Predictions for every unit of the view; a learned system is fitted on the training view
+    (or, without one, cross-fitted and labelled so). Every call into the system is guarded
+    (baselines.guard) and gets its own copy of the data."""
     if system.sees_gold:
-        return predictions_frame(who, call(who, "predict_with_gold", system.predict_with_gold,
-                                           private_inputs(inputs), private(gold))), None
+        return guarded_predict_with_gold(system, view.inputs, view.gold), None
     if not system.learned:
-        return predictions_frame(who, call(who, "predict", system.predict, private_inputs(inputs))), None
-    folds, protocol = assign_folds(inputs.units, k, seed)
-    parts = []
-    for f in range(k):
-        test = folds == f
-        if not test.any():
-            continue
-        train = inputs.subset(~test)
-        train_gold = task.rows_for_units(gold, train.units)
-        model = call(who, "construction", lambda: type(system)(seed=system.seed, **system.params))
-        call(who, "fit", model.fit, private_inputs(train), private(train_gold))
-        parts.append(predictions_frame(who, call(who, "predict", model.predict, private_inputs(inputs.subset(test)))))
-    return pd.concat(parts, ignore_index=True), protocol
+        return guarded_predict(system, view.inputs), None
+    return fit_predict(system, view, train, seed)
 
 
 def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
@@ -77,30 +63,43 @@ def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
 
 
 def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,
-          weights: np.ndarray) -> tuple[dict, dict, dict]:
+          resamples: Resamples) -> tuple[dict, dict, dict]:
     """Values, bootstrap intervals and per-unit counts of every metric that applies."""
     values, stats = measure(task, inputs, gold, pred)
     aggregates = {m.name: m.aggregate for m in for_task(task.name)}
-    cis = {name: intervals(s, weights, aggregates[name]) for name, s in stats.items()}
+    cis = {name: intervals(s, resamples, aggregates[name]) for name, s in stats.items()}
     return values, cis, stats
 
 
-def checked_predictions(task: Task, system: System, inputs: TaskInput, gold: pd.DataFrame,
-                        seed: int) -> tuple[pd.DataFrame, FoldProtocol | None, float]:
+def breakdowns(task: Task, view: View, stats: dict[str, np.ndarray]) -> tuple[dict, dict]:
+    """Each metric macro-averaged over documents, and pooled per publisher."""
+    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
+    doc_ids = view.inputs.units.doc_id.tolist()
+    macro = {name: macro_over_documents(s, doc_ids, aggregates[name]) for name, s in stats.items()}
+    publishers: dict[str, dict[str, dict[str, float]]] = {}
+    for name, s in stats.items():
+        for publisher, values in by_publisher(s, doc_ids, view.publishers, aggregates[name]).items():
+            publishers.setdefault(publisher, {})[name] = values
+    return macro, publishers
+
+
+def checked_predictions(task: Task, system: System, view: View, seed: int,
+                        train: View | None = None) -> tuple[pd.DataFrame, Training | None, float]:
     """A system's predictions, checked like a user's file; a malformed one blames the system."""
     started = time.perf_counter()
-    pred, protocol = predict(task, system, inputs, gold, seed)
+    pred, training = predict(task, system, view, seed, train)
     seconds = time.perf_counter() - started
     try:
-        return predictions.check(task, pred, inputs, f"system {system_id(system)}"), protocol, seconds
+        return predictions.check(task, pred, view.inputs, f"system {system_id(system)}"), training, seconds
     except UserError as err:
         raise SystemFailed(f"{task.name}: {err} (a bug in the system, not in the data)") from None
 
 
-def run_one(task: Task, system: System, bench: Bench, weights: np.ndarray, seed: int) -> Scored:
-    inputs, gold = task.inputs(bench), task.gold(bench)
-    pred, protocol, seconds = checked_predictions(task, system, inputs, gold, seed)
-    values, cis, stats = score(task, inputs, gold, pred, weights)
+def run_one(system: System, view: View, resamples: Resamples, seed: int, train: View | None = None) -> Scored:
+    task = TASKS[view.task]
+    pred, training, seconds = checked_predictions(task, system, view, seed, train)
+    values, cis, stats = score(task, view.inputs, view.gold, pred, resamples)
+    macro, publishers = breakdowns(task, view, stats)
     described = system.describe() | {"id": system_id(system)}
-    return Scored(task.name, described, values, cis, stats, pred[list(task.required) + [
-        c for c in pred.columns if c not in task.required and c in task.labels]], protocol, seconds)
+    kept = pred[list(task.required) + [c for c in pred.columns if c not in task.required and c in task.labels]]
+    return Scored(task.name, view.condition, described, values, cis, stats, kept, training, seconds, macro, publishers)

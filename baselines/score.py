@@ -1,8 +1,11 @@
-"""`python -m baselines.score --task T --predictions FILE`: score a saved predictions file.
+"""`python -m baselines.score --task T --predictions FILE [--compare FILE]`: score a saved predictions file.
 
 The file has the identifying and answer columns of the gold config (see the
-dataset card); it is checked and scored by the same code as the built-in
-systems, and the metrics with intervals are printed as JSON.
+dataset card), or is one of the other formats of baselines/submissions.py
+(CoNLL-typed spans, token-level IOB2 tags); it is checked and scored by the same
+code as the built-in systems, and the metrics with intervals are printed as JSON.
+With --compare, a second file in the same format is scored on the same resamples
+and the two are compared with the paired bootstrap test.
 """
 from __future__ import annotations
 
@@ -10,43 +13,83 @@ import argparse
 import json
 from pathlib import Path
 
-from labels.cli import run
+from labels.cli import UserError, run
 from baselines import arguments, predictions
-from baselines.bootstrap import resample_weights
+from baselines.bootstrap import paired, resample_weights
 from baselines.data import load_bench
+from baselines.metrics import for_task
 from baselines.run import DEFAULT_RESAMPLES
 from baselines.runner import score
-from baselines.tasks import TASKS
+from baselines.submissions import TASK_NAMES, VIEWS, resolve
 
 
 def score_file(task_name: str, path: Path, dataset: str | None = None, split: str = "test",
-               seed: int = 0, resamples: int = DEFAULT_RESAMPLES, revision: str | None = None) -> dict:
+               seed: int = 0, resamples: int = DEFAULT_RESAMPLES, revision: str | None = None,
+               view: str | None = None, compare: Path | None = None, on: list[str] | None = None) -> dict:
+    fmt = resolve(task_name, view)
+    task = fmt.task
     bench = load_bench(dataset, split, revision)
-    task = TASKS[task_name]
     inputs, gold = task.inputs(bench), task.gold(bench)
-    pred = predictions.check(task, predictions.read(path), inputs, str(path))
     weights = resample_weights(inputs.units.doc_id, resamples, seed)
-    values, cis, _ = score(task, inputs, gold, pred, weights)
-    return {
-        "task": task_name, "predictions": str(path),
+
+    def scored(p: Path) -> tuple[dict, dict, dict]:
+        return score(task, inputs, gold, fmt.check(task, predictions.read(p), inputs, str(p)), weights)
+
+    values, cis, stats = scored(path)
+    out = {
+        "task": task_name, "view": view or "ontonotes", "predictions": str(path),
         "dataset": {"version": bench.version, "fingerprint": bench.fingerprint, "split": split},
         "seed": seed, "resamples": resamples,
         "metrics": {name: {"values": vals, "ci": {k: [iv.low, iv.high] for k, iv in cis[name].items()}}
                     for name, vals in values.items()},
     }
+    if compare is not None:
+        other_values, _, other_stats = scored(compare)
+        out["compare"] = {"predictions": str(compare),
+                          "paired": _paired(task, on or ["/".join(task.primary)], values, other_values,
+                                            stats, other_stats, weights)}
+    return out
+
+
+def _paired(task, on: list[str], values: dict, other_values: dict, stats: dict, other_stats: dict,
+            weights) -> dict:
+    """The paired bootstrap of A - B on each requested METRIC/KEY (the same resamples for both)."""
+    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
+    out = {}
+    for spec in on:
+        metric, _, key = spec.rpartition("/")
+        if metric not in stats or metric not in other_stats:
+            raise UserError(f"--on {spec}: no metric {metric!r} scored for both files; scored: "
+                            f"{', '.join(sorted(set(stats) & set(other_stats)))}")
+        if key not in values[metric] or key not in other_values[metric]:
+            raise UserError(f"--on {spec}: metric {metric} has no value {key!r} for both files")
+        c = paired(stats[metric], other_stats[metric], weights, aggregates[metric], key)
+        out[spec] = {"a": values[metric][key], "b": other_values[metric][key], "difference": c.difference,
+                     "ci": [c.low, c.high], "p_value": c.p_value, "significant": c.significant}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m baselines.score", description=__doc__.splitlines()[0])
-    parser.add_argument("--task", required=True, choices=sorted(TASKS))
+    parser.add_argument("--task", required=True, choices=sorted(TASK_NAMES),
+                        help="entities_tokens: token-level IOB2 tags on the entities_tokens config")
     parser.add_argument("--predictions", required=True, type=Path, help="a .parquet or .jsonl file")
+    parser.add_argument("--view", choices=VIEWS,
+                        help="entity types of the file: ontonotes (default) or conll (PER, ORG, LOC, MISC)")
+    parser.add_argument("--compare", type=Path, metavar="FILE",
+                        help="a second predictions file (same format): paired bootstrap test of the first minus it")
+    parser.add_argument("--on", action="append", metavar="METRIC/KEY",
+                        help="value(s) to compare, e.g. conlleval/f1 (default: the task's primary value)")
     parser.add_argument("--dataset", help="dataset folder or Hub id (default: the bundled dataset/)")
     parser.add_argument("--revision", help="Hub revision, e.g. v1.0.0")
     parser.add_argument("--split", default="test")
     parser.add_argument("--seed", type=arguments.seed, default=0)
     parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES)
     args = parser.parse_args(argv)
-    out = score_file(args.task, args.predictions, args.dataset, args.split, args.seed, args.resamples, args.revision)
+    if args.on and args.compare is None:
+        raise UserError("--on needs --compare FILE: it names the values the two files are compared on")
+    out = score_file(args.task, args.predictions, args.dataset, args.split, args.seed, args.resamples,
+                     args.revision, args.view, args.compare, args.on)
     print(json.dumps(out, indent=1))
     return 0
 

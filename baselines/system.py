@@ -21,8 +21,10 @@ class SystemUnavailable(Exception):
 class System(ABC):
     task: ClassVar[str]
     name: ClassVar[str]
-    learned: ClassVar[bool] = False      # has a fit step; scored with cross-fitted predictions
+    learned: ClassVar[bool] = False      # has a fit step: fitted on the train split
     sees_gold: ClassVar[bool] = False    # only the oracle: predict_with_gold instead of predict
+    tuned_on: ClassVar[str] = "none"     # split its design or settings were chosen on: none, validation, test
+    optional: ClassVar[bool] = False     # needs something outside the project (a model): never on the canonical board
 
     def __init__(self, seed: int = 0, **params: Any):
         self.seed = seed
@@ -35,6 +37,11 @@ class System(ABC):
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         """Answers for inputs.units; never sees gold."""
 
+    def versions(self) -> dict[str, str]:
+        """Versions of what the system loads beyond the project's packages (a model, a pipeline)."""
+        return {}
+
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "task": self.task, "class": f"{type(self).__module__}.{type(self).__qualname__}",
-                "learned": self.learned, "sees_gold": self.sees_gold, "params": dict(self.params)}
+                "learned": self.learned, "sees_gold": self.sees_gold, "tuned_on": self.tuned_on,
+                "params": dict(self.params), "versions": self.versions()}

@@ -104,12 +104,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m corpus.build", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="rebuild in a temporary folder and fail if the committed dataset differs")
+    parser.add_argument("--full", action="store_true",
+                        help="the full dataset: also the pages kept outside the repository, found in --pages "
+                             f"(default output: {DEFAULT.full().dataset_dir.name}/, not committed)")
+    parser.add_argument("--pages", type=Path, help="pages folder for --full (default: ../shared/corpus/pages "
+                                                   "beside the project)")
     parser.add_argument("--out", type=Path, help=f"output folder (default: {DEFAULT.dataset_dir.name}/)")
     args = parser.parse_args(argv)
-    target = args.out or DEFAULT.dataset_dir
+    if args.pages and not args.full:
+        raise UserError("--pages goes with --full")
+    sources = DEFAULT.full(pages_dir=args.pages) if args.full else DEFAULT
+    if args.full and not (sources.pages_dir and sources.pages_dir.is_dir()):
+        raise UserError(f"{sources.pages_dir}: no such pages folder: pass --pages DIR")
+    target = args.out or sources.dataset_dir
     if args.check:
-        return check.main_check(DEFAULT, target)
-    summary = build(DEFAULT, target)
+        return check.main_check(sources, target)
+    summary = build(sources, target)
     print(card.one_line(summary, target))
     return 0
 

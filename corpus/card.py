@@ -11,6 +11,7 @@ from huggingface_hub import DatasetCardData
 
 from labels import scheme
 from labels.userfiles import read_json
+from corpus import markdown
 from corpus.features import CONFIGS, FEATURES
 from corpus.parquet_sink import data_file
 from corpus.sources import Sources
@@ -55,10 +56,6 @@ def front_matter(summary: Summary) -> str:
     return f"---\n{data.to_yaml()}\n---\n"
 
 
-def _table(header: list[str], rows: list[list]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(x) for x in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def _schema_section(summary: Summary) -> str:
@@ -67,7 +64,7 @@ def _schema_section(summary: Summary) -> str:
         rows = [[f"`{name}`", _type_name(feat)] for name, feat in FEATURES[c].items()]
         example = summary.examples.get(c)
         shown = json.dumps(_shorten(example), ensure_ascii=False, indent=1) if example else "(no rows)"
-        parts.append(f"### `{c}`\n\n{DESCRIPTION[c]}.\n\n" + _table(["column", "type"], rows)
+        parts.append(f"### `{c}`\n\n{DESCRIPTION[c]}.\n\n" + markdown.table(["column", "type"], rows)
                      + f"\nExample row (ClassLabel columns hold ids; long strings cut):\n\n```json\n{shown}\n```\n")
     return "\n".join(parts)
 
@@ -102,11 +99,11 @@ def _counts_section(summary: Summary) -> str:
                *(summary.origins[(level, o)] for o in scheme.TARGET_ORIGINS)] for level in scheme.LEVELS]
     splits = [[c, *(summary.rows[(c, s)] for s in summary.splits)] for c in CONFIGS]
     return (
-        "### Rows per config and split\n\n" + _table(["config", *summary.splits], splits)
-        + "\n### Line roles\n\n" + _table(["role", "kind", "lines"], roles)
-        + "\n### Entity types\n\n" + _table(["OntoNotes type", "CoNLL type", "mentions"], types)
+        "### Rows per config and split\n\n" + markdown.table(["config", *summary.splits], splits)
+        + "\n### Line roles\n\n" + markdown.table(["role", "kind", "lines"], roles)
+        + "\n### Entity types\n\n" + markdown.table(["OntoNotes type", "CoNLL type", "mentions"], types)
         + "\n### Stance labels\n\n"
-        + _table(["level", *scheme.STANCE_LABELS, "page targets", "annotator targets"], stance)
+        + markdown.table(["level", *scheme.STANCE_LABELS, "page targets", "annotator targets"], stance)
     )
 
 
@@ -124,26 +121,15 @@ TASKS_TEXT = """\
   level by the FNC-1 weighted score (0.25 for related vs unrelated right, 0.75 more for the
   exact label of a related pair) and its share of the best possible score.
 
-Every number comes with a 95% bootstrap interval (documents, then units within documents),
-and systems are compared with a paired bootstrap. `python -m baselines.score --task T
---predictions FILE` scores any system's predictions file with the same code.
+Each task is scored under the conditions its protocol declares (`baselines/protocol.py`):
+`gold-upstream` gives a system the gold content lines, `end-to-end` makes it read what the
+stage before it produces. Every number comes with a 95% bootstrap interval (documents, then
+units within documents), and systems are compared with a paired bootstrap.
+`python -m baselines.score --task T --predictions FILE` scores any system's predictions
+file with the same code.
 """
 
-LIMITATIONS = """\
-- **Small corpus.** The seed corpus is one page from one publisher. Scores describe that page;
-  they do not estimate performance on news in general, and no system should be ranked on them
-  without looking at the intervals.
-- **What the intervals mean.** With one document the bootstrap can only resample units (lines,
-  mentions, instances) within that page, so the intervals show how much a score depends on
-  which units were drawn, not how it would vary across publishers or topics. Units within a
-  page are not independent, so the intervals are if anything too narrow.
-- **Learned baselines** are cross-fitted on contiguous blocks of the same page, a much harder
-  and noisier regime than training on a separate corpus.
-- **Rule baselines were written with this page in view.** There is no separate development
-  set yet: `line-heuristic`'s thresholds were chosen while looking at the one page (its perfect
-  content F1 is optimistic), `fnc-rules`' window was adjusted after seeing these instances, and
-  the `gazetteer` list was written by someone who had seen the gold file. Read their scores as
-  upper estimates until the corpus has pages they have not seen.
+METHOD_LIMITATIONS = """\
 - **Stance targets** written by annotators are one wording among many; article-level coverage
   of teasers depends on what the page happened to show when it was scraped.
 - **Licence.** Pages stay under their publishers' copyright (see the provenance table); the
@@ -151,21 +137,61 @@ LIMITATIONS = """\
 """
 
 
-def _leaderboard_section(summary: Summary, sources: Sources) -> str:
-    """The committed leaderboard snapshot for this exact content, or a note that there is none."""
+def _corpus_limitation(summary: Summary) -> str:
+    n_docs = sum(summary.documents.values())
+    publishers = {p for p, _ in summary.publishers}
+    splits = ", ".join(f"{s}: {summary.documents[s]}" for s in summary.splits)
+    return (f"- **Corpus size.** {n_docs} document{'s' if n_docs != 1 else ''} from {len(publishers)} "
+            f"publisher{'s' if len(publishers) != 1 else ''} ({splits}). Scores describe these pages; they "
+            "estimate performance on news in general only as far as these pages represent it.\n")
+
+
+def _board_limitations(board: dict | None) -> str:
+    """What the recorded leaderboard says about itself: test-tuned systems, training, testability."""
+    if board is None:
+        return ""
+    rows = [(s, t) for task in board["tasks"].values() for t in task["conditions"].values() for s in t["systems"]]
+    tuned = sorted({s["id"] for s, _ in rows if s["tuned_on"] == "test"})
+    training = sorted({(s["id"], s["training"]) for s, _ in rows if s["training"]})
+    few = min((t["documents"] for _, t in rows), default=0)
+    out = ""
+    if tuned:
+        out += (f"- **Tuned on the scored split.** {', '.join(f'`{i}`' for i in tuned)} "
+                f"{'was' if len(tuned) == 1 else 'were'} designed with the test split in view (`tuned_on: test`): "
+                "shown, never ranked best; read their scores as upper estimates.\n")
+    if training:
+        out += "- **Learned baselines.** " + "; ".join(f"`{i}`: {label}" for i, label in training) + ".\n"
+    if few < board["significance"]["min_documents"]:
+        out += (f"- **Significance.** The smallest table has {few} document{'s' if few != 1 else ''} in the "
+                f"scored split, fewer than the {board['significance']['min_documents']} a paired test needs, "
+                "so its comparisons are marked not testable; intervals then show how much a score depends on "
+                "which units of those pages were drawn, not how it would vary across publishers.\n")
+    return out
+
+
+def _recorded_board(summary: Summary, sources: Sources) -> tuple[dict | None, str]:
+    """The committed leaderboard snapshot for this exact content, or why there is none."""
     if sources.results_dir is None:
-        return "No leaderboard is recorded for this build.\n"
+        return None, "No leaderboard is recorded for this build.\n"
     from baselines import leaderboard
 
     path = sources.results_dir / summary.version / leaderboard.JSON_NAME
     if not path.exists():
-        return f"No leaderboard is recorded for version {summary.version} yet (run `python -m baselines.run`).\n"
+        return None, f"No leaderboard is recorded for version {summary.version} yet (run `python -m baselines.run`).\n"
     board = read_json(path, "leaderboard")
     if board["dataset"]["fingerprint"] != summary.fingerprint:
-        return (f"The recorded leaderboard is for fingerprint `{board['dataset']['fingerprint']}`, not this "
-                f"build's `{summary.fingerprint}`: run `python -m baselines.run` again.\n")
-    return leaderboard.explanation(board) + "\n" + "\n".join(
-        f"### {name}\n\n" + leaderboard.task_markdown(board, name) for name in board["tasks"])
+        return None, (f"The recorded leaderboard is for fingerprint `{board['dataset']['fingerprint']}`, not this "
+                      f"build's `{summary.fingerprint}`: run `python -m baselines.run` again.\n")
+    return board, ""
+
+
+def _leaderboard_section(summary: Summary, sources: Sources) -> str:
+    board, why_not = _recorded_board(summary, sources)
+    if board is None:
+        return why_not
+    from baselines import leaderboard
+
+    return leaderboard.explanation(board) + "\n" + leaderboard.tasks_markdown(board, 3)
 
 
 def _changelog(sources: Sources) -> str:
@@ -196,21 +222,21 @@ def _agreement_section(sources: Sources) -> str:
     return (
         f"Agreement between pass {a.name} and pass {b.name} ({len(ag.documents)} document(s); "
         f"`python -m labels.agreement labels/passes/{a.name} labels/passes/{b.name}` reproduces it):\n\n"
-        + _table(["boilerplate", "lines", "agreement", "Cohen's kappa"],
+        + markdown.table(["boilerplate", "lines", "agreement", "Cohen's kappa"],
                  [["role", bp.lines, f(bp.role_agreement), f(bp.role_kappa)],
                   ["is_content", bp.lines, f(bp.content_agreement), f(bp.content_kappa)]])
         + f"\nEntities, span F1 between the passes (pass {a.name} as reference):\n\n"
-        + _table(["type", f"pass {a.name}", f"pass {b.name}", "matched", "precision", "recall", "F1"], spans)
+        + markdown.table(["type", f"pass {a.name}", f"pass {b.name}", "matched", "precision", "recall", "F1"], spans)
         + "\nStance, label agreement on the instances both passes have (page targets by span; source "
           "level by holder mention and overlapping evidence; annotator-written claims cannot be matched: "
           f"{st.claims_a} and {st.claims_b}):\n\n"
-        + _table(["level", f"pass {a.name}", f"pass {b.name}", "matched", "agreement", "Cohen's kappa"], levels)
+        + markdown.table(["level", f"pass {a.name}", f"pass {b.name}", "matched", "agreement", "Cohen's kappa"], levels)
     )
 
 
 def render(summary: Summary, sources: Sources) -> str:
     n_docs = sum(summary.documents.values())
-    provenance = _table(["publisher", "licence note", "documents"],
+    provenance = markdown.table(["publisher", "licence note", "documents"],
                         [[p, lic, n] for (p, lic), n in sorted(summary.publishers.items())])
     return front_matter(summary) + f"""
 # {PRETTY_NAME}
@@ -260,7 +286,7 @@ call. No label was taken from a model's output.
 {_leaderboard_section(summary, sources)}
 ## Known limitations
 
-{LIMITATIONS}
+{_corpus_limitation(summary)}{_board_limitations(_recorded_board(summary, sources)[0])}{METHOD_LIMITATIONS}
 ## Versioning
 
 The version follows semver and is written into this card and into the

@@ -22,15 +22,29 @@ class Entry:
     language: str
     license: str
     split: str
+    format: str = "text"                 # text | html
+    compression: str | None = None       # gzip when the raw bytes are compressed
+    encoding: str = "utf-8"              # the codec the page was read with, never re-detected
+    renderer: str | None = None          # the HTML renderer version the text comes from
+    pages_path: str | None = None        # kept outside the repository: path in the pages folder
+    date: str | None = None              # publication date, as the source gives it
+    license_evidence: str | None = None  # where the licence is stated (usually the page footer)
 
     @property
     def raw_name(self) -> str:
-        """The stored copy of the page, as given, byte for byte."""
-        return f"{self.doc_id}.txt"
+        """The stored copy of the page in corpus/raw, as given, byte for byte."""
+        return f"{self.doc_id}.{'txt' if self.format == 'text' else 'html'}" + (".gz" if self.compression else "")
+
+    @property
+    def external(self) -> bool:
+        """Kept in a pages folder outside the repository (its licence or size keeps it out)."""
+        return self.pages_path is not None
 
 
 _FIELDS = [f.name for f in fields(Entry)]
-_REQUIRED = {"doc_id", "source_file", "source_sha256", "language", "license", "split"}
+_REQUIRED = {"doc_id", "source_file", "source_sha256", "language", "license", "split", "format", "encoding"}
+_DEFAULTS = {f.name: f.default for f in fields(Entry)}
+FORMATS = ("text", "html")
 
 
 def iter_entries(path: Path) -> Iterator[tuple[int, Entry]]:
@@ -84,6 +98,8 @@ def _parse(raw: bytes, where: str) -> Entry:
 
 def from_dict(obj: dict, where: str) -> Entry:
     """An entry from its fields, or a UserError naming where, the field and what is wrong."""
+    # Lines written before the HTML fields existed are plain-text pages read as UTF-8.
+    obj = {**{k: v for k, v in _DEFAULTS.items() if k not in obj and isinstance(v, str)}, **obj}
     for name in _FIELDS:
         value = obj.get(name)
         if name in _REQUIRED and not isinstance(value, str):
@@ -102,6 +118,8 @@ def from_dict(obj: dict, where: str) -> Entry:
     unknown = sorted(set(obj) - set(_FIELDS))
     if unknown:
         raise UserError(f"{where}: {unknown[0]}: unknown field")
+    if obj["format"] not in FORMATS:
+        raise UserError(f"{where}: format: {obj['format']!r} is not one of {', '.join(FORMATS)}")
     if obj["split"] not in SPLITS:
         raise UserError(f"{where}: split: {obj['split']!r} is not one of {', '.join(SPLITS)}")
     return Entry(**{name: obj.get(name) for name in _FIELDS})

@@ -7,6 +7,10 @@ rebuilt meanwhile. The release is one commit holding exactly the staged files
 (remote files it does not hold are deleted in the same commit), tagged
 `vX.Y.Z`, so `load_dataset(ID, CONFIG, revision="vX.Y.Z")` gets that release.
 
+When the tag already holds this fingerprint, only the card can differ (a new leaderboard, a
+regenerated sentence): then the card alone is uploaded to the main branch, the data and
+the tag untouched.
+
 Refuses, uploading nothing, when the dataset is not a fresh build of the
 sources, when its Parquet files disagree on version or fingerprint, when the
 tag already exists on the Hub with other content, or when no token is found.
@@ -51,7 +55,7 @@ class Release:
     version: str
     fingerprint: str
     files: list[str]
-    status: str = ""                 # "dry-run", "published" or "already published"
+    status: str = ""                 # "dry-run", "published", "card updated" or "already published"
     commit: str | None = None        # the tagged commit (remote), when known
     staged: Path | None = None       # the dry run's folder
 
@@ -196,6 +200,26 @@ def remote_fingerprint(api: Any, repo_id: str, tag: str, files: list[str], token
     return None
 
 
+def remote_card(api: Any, repo_id: str, token: str | None) -> str | None:
+    """The card on the main branch, or None when there is none to read."""
+    with tempfile.TemporaryDirectory(prefix="publish-card-") as cache:
+        try:
+            path = api.hf_hub_download(repo_id, "README.md", repo_type=REPO_TYPE, revision="main", cache_dir=cache)
+            return Path(path).read_text(encoding="utf-8")
+        except hf_errors.OfflineModeIsEnabled as err:
+            _refuse(f"read the card of {repo_id}", token, err)
+        except Exception:
+            return None
+
+
+def _upload_card(api: Any, release: Release, folder: Path, token: str | None) -> str | None:
+    commit = _hub(f"upload the card to {release.repo_id}", token, api.upload_file,
+                  path_or_fileobj=str(folder / "README.md"), path_in_repo="README.md", repo_id=release.repo_id,
+                  repo_type=REPO_TYPE,
+                  commit_message=f"Card of {release.tag} (data unchanged, fingerprint {release.fingerprint})")
+    return getattr(commit, "oid", None)
+
+
 def _upload(api: Any, release: Release, folder: Path, private: bool, token: str | None) -> str:
     repo_id = release.repo_id
     _hub(f"create the dataset repo {repo_id}", token, api.create_repo, repo_id, repo_type=REPO_TYPE,
@@ -275,9 +299,14 @@ def publish(repo_id: str, dataset: Path | None = None, *, private: bool = False,
         if tagged is not None:
             remote = remote_fingerprint(api, repo_id, release.tag, files, token)
             if remote == fingerprint:
+                if remote_card(api, repo_id, token) != (staged / "README.md").read_text(encoding="utf-8"):
+                    release.status, release.commit = "card updated", _upload_card(api, release, staged, token)
+                    out(f"card updated: {repo_id} main has this build's card (commit {release.commit}); the data "
+                        f"at tag {release.tag} is unchanged (fingerprint {fingerprint})")
+                    return release
                 release.status, release.commit = "already published", tagged
                 out(f"already published: {repo_id} tag {release.tag} (commit {tagged}) has fingerprint "
-                    f"{fingerprint}; nothing uploaded")
+                    f"{fingerprint} and the same card; nothing uploaded")
                 return release
             what = f"fingerprint {remote}" if remote else "content whose fingerprint cannot be read"
             raise CheckFailed(f"refusing to publish: tag {release.tag} already exists on {repo_id} with {what}, "

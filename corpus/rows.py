@@ -45,11 +45,13 @@ def rows_for(doc: Document, gold: GoldDocument) -> Rows:
         "documents": [{
             "doc_id": doc_id, "text": text, "source_file": e.source_file, "source_sha256": e.source_sha256,
             "publisher": e.publisher, "url": e.url, "language": e.language, "license": e.license,
+            "license_evidence": e.license_evidence, "date": e.date,
+            "format": e.format, "encoding": e.encoding, "renderer": e.renderer, "html": doc.html,
             "num_lines": len(lines), "num_chars": len(text),
         }],
         "boilerplate": [
             {"doc_id": doc_id, "line": u.line, "start": u.start, "end": u.end, "text": u.text,
-             "role": _ROLE[role_of[u.line]], "is_content": scheme.is_content(role_of[u.line])}
+             "xpath": doc.xpaths[u.line] if doc.xpaths else None, "role": _ROLE[role_of[u.line]], "is_content": scheme.is_content(role_of[u.line])}
             for u in lines
         ],
         "entities": [

@@ -1,7 +1,7 @@
 """Where the sources of a build live; one object so tests and benchmarks can point elsewhere."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from labels.userfiles import read_text
@@ -21,6 +21,8 @@ class Sources:
     passes_dir: Path | None = None     # annotation passes, for the card's agreement table
     results_dir: Path | None = None    # leaderboard snapshots, for the card's leaderboard
     releases: Path | None = None       # version -> fingerprint of each release, for the bump guard
+    pages_dir: Path | None = None      # where pages kept outside the repository are found
+    external: bool = False             # build those pages too (the full dataset) or only the repository's
 
     @property
     def manifest(self) -> Path:
@@ -43,7 +45,13 @@ class Sources:
             passes_dir=root / "labels" / "passes",
             results_dir=root / "results",
             releases=root / "corpus" / "releases.jsonl",
+            pages_dir=root.parent / "shared" / "corpus" / "pages",
         )
+
+    def full(self, pages_dir: Path | None = None, dataset_dir: Path | None = None) -> "Sources":
+        """The same sources with the pages kept outside the repository, built into their own folder."""
+        return replace(self, external=True, pages_dir=pages_dir or self.pages_dir,
+                       dataset_dir=dataset_dir or self.dataset_dir.with_name(self.dataset_dir.name + "-full"))
 
     def version(self) -> str:
         return read_text(self.version_file, "version file", limit=1024).strip()

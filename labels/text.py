@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 
 class NotPlainText(ValueError):
-    """Bytes that are not a plain UTF-8 text page; the message is the reason, callers name the file."""
+    """Bytes that are not a plain UTF-8 text page; the message is the reason, callers name the file.
+    `byte` is where UTF-8 decoding failed, when that is the reason."""
+
+    def __init__(self, reason: str, byte: int | None = None):
+        super().__init__(reason)
+        self.byte = byte
 
 
 # Line structure and tab are text; every other C0/C1 control (NUL first of all) means a binary
@@ -27,11 +32,11 @@ def decode_plain(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise NotPlainText(f"not UTF-8 (byte {err.start}): convert it to UTF-8 first") from None
+        raise NotPlainText(f"not UTF-8 (byte {err.start}): convert it to UTF-8 first", err.start) from None
     bad = _CONTROL.search(text)
     if bad:
         raise NotPlainText(f"control character U+{ord(bad.group()):04X} at character {bad.start()}: "
-                           "a binary or corrupted file, not a text page")
+                           "a binary file or a wrong encoding, not a page")
     return text
 
 

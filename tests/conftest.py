@@ -81,6 +81,19 @@ def edit_gold(path: Path, change) -> dict:
     return data
 
 
+def score_on(bench, system, condition: str, resamples: int = 10, train=None):
+    """One system scored on a bench under a condition, as baselines.run does (train: a fit-split bench)."""
+    from baselines.bootstrap import resample_weights
+    from baselines.conditions import view
+    from baselines.runner import run_one
+    from baselines.tasks import TASKS
+
+    task = TASKS[system.task]
+    scored = view(task, bench, condition)
+    fit = view(task, train, condition) if train is not None else None
+    return run_one(system, scored, resample_weights(scored.inputs.units.doc_id, resamples, 0), 0, fit)
+
+
 @pytest.fixture
 def sources(tmp_path: Path) -> Sources:
     """A private copy of the build inputs (no dataset) below tmp_path."""

@@ -59,15 +59,15 @@ def _run(out: Path) -> int:
 def test_a_failed_results_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, capsys):
     out = tmp_path / "results"
     assert _run(out) == 0
-    board = next(out.glob("*/leaderboard.partial.json"))
+    board = next(out.glob("*/runs/*/leaderboard.json"))
     board.write_text('{"previous": true}\n')  # make the old set tell-tale
-    before = tree_hashes(out)
+    before = tree_hashes(board.parent)
     _fail_nth(monkeypatch, Path, "write_bytes", 3)  # the third file of the new set
     assert _run(out) == 2
     err = capsys.readouterr().err
     assert "cannot write (No space left on device); nothing was changed" in err and "Traceback" not in err
-    assert tree_hashes(out) == before
-    assert [p.name for p in out.iterdir()] == [board.parent.name]  # no staging folder left behind
+    assert tree_hashes(board.parent) == before
+    assert list(board.parent.parent.iterdir()) == [board.parent]  # no staging folder left behind
 
 
 def test_results_under_a_file_is_one_line(tmp_path, capsys):
@@ -173,11 +173,12 @@ def test_a_file_name_that_is_not_utf8_is_refused_before_anything_is_written(sour
 
 def test_add_keeps_the_manifest_mode(sources, tmp_path):
     sources.manifest.chmod(0o644)
+    known = len(manifest.read(sources.manifest))
     page = tmp_path / "p.txt"
     page.write_bytes(PAGE)
     _add([page], sources)
     assert sources.manifest.stat().st_mode & 0o777 == 0o644
-    assert len(manifest.read(sources.manifest)) == 2
+    assert len(manifest.read(sources.manifest)) == known + 1
 
 
 def test_write_file_gives_a_new_file_the_umask_mode(tmp_path):
@@ -213,7 +214,7 @@ import os, signal, sys
 from corpus import atomic
 real = atomic.swap_in
 def killed(new, target):
-    if (new / "leaderboard.partial.json").exists():
+    if (new / "LEADERBOARD.md").exists():
         os.kill(os.getpid(), signal.SIGKILL)  # everything staged, nothing swapped in yet
     return real(new, target)
 atomic.swap_in = killed
@@ -225,15 +226,15 @@ run_cli(run.main, sys.argv[1:])
 
 def test_a_run_killed_at_the_final_write_leaves_the_previous_results(tmp_path):
     out = tmp_path / "results"
-    args = ["--task", "stance", "--system", "majority", "--out", str(out), "--resamples", "10"]
+    args = ["--task", "stance", "--system", "majority", "--system", "oracle", "--out", str(out), "--resamples", "10"]
     assert _run(out) == 0
-    [version] = list(out.iterdir())
-    before = tree_hashes(version)
+    [root] = list(out.glob("*/runs/*"))
+    before = tree_hashes(root)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"HF_HUB_OFFLINE": "1"}
     done = subprocess.run([sys.executable, "-c", KILL_BEFORE_SWAP, *args], cwd=Path(__file__).parent.parent,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == -9
-    assert tree_hashes(version) == before  # the old set, whole; the staged one is hidden beside it
-    assert len(list(out.iterdir())) == 2
+    assert tree_hashes(root) == before  # the old set, whole; the staged one is hidden beside it
+    assert len(list(root.parent.iterdir())) == 2
     assert _run(out) == 0  # the next run removes what the killed one left
-    assert list(out.iterdir()) == [version]
+    assert list(root.parent.iterdir()) == [root]

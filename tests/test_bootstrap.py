@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from baselines.bootstrap import Interval, intervals, paired, resample_weights
+from baselines.bootstrap import FixedResamples, Interval, intervals, paired, resample_weights
 
 
 def accuracy(s: np.ndarray) -> dict[str, float]:
@@ -13,8 +13,8 @@ def accuracy(s: np.ndarray) -> dict[str, float]:
 
 
 def test_weights_shape_and_one_document_rows_sum_to_its_units():
-    w = resample_weights(["d"] * 7, 50, seed=0)
-    assert w.shape == (50, 7) and w.dtype == np.int64 and (w >= 0).all()
+    w = resample_weights(["d"] * 7, 50, seed=0).weights()
+    assert w.shape == (50, 7) and (w >= 0).all()
     # one document is drawn once per resample, then its 7 units 7 times with replacement
     assert (w.sum(axis=1) == 7).all()
     assert len({tuple(r) for r in w}) > 1
@@ -22,7 +22,7 @@ def test_weights_shape_and_one_document_rows_sum_to_its_units():
 
 def test_weights_draw_whole_documents():
     doc_ids = ["a", "b", "a", "c", "b", "a", "c", "c", "c"]  # interleaved: a has 3 units, b 2, c 4
-    w = resample_weights(doc_ids, 200, seed=1)
+    w = resample_weights(doc_ids, 200, seed=1).weights()
     members = {d: [i for i, x in enumerate(doc_ids) if x == d] for d in "abc"}
     per_doc = {d: w[:, idx].sum(axis=1) for d, idx in members.items()}
     # each document's units together appear c_d times its size, c_d the times the document was drawn
@@ -33,13 +33,13 @@ def test_weights_draw_whole_documents():
     assert (draws["a"] + draws["b"] + draws["c"] == 3).all()
     assert (w.sum(axis=1) == 3 * draws["a"] + 2 * draws["b"] + 4 * draws["c"]).all()
     # with equal-size documents every resample has the dataset's size
-    assert (resample_weights(["x", "y", "x", "y"], 30, seed=2).sum(axis=1) == 4).all()
+    assert (resample_weights(["x", "y", "x", "y"], 30, seed=2).weights().sum(axis=1) == 4).all()
 
 
 def test_weights_reproducible_for_a_seed_and_different_for_another():
     ids = ["a"] * 5 + ["b"] * 4
-    assert np.array_equal(resample_weights(ids, 40, seed=3), resample_weights(ids, 40, seed=3))
-    assert not np.array_equal(resample_weights(ids, 40, seed=3), resample_weights(ids, 40, seed=4))
+    assert np.array_equal(resample_weights(ids, 40, seed=3).weights(), resample_weights(ids, 40, seed=3).weights())
+    assert not np.array_equal(resample_weights(ids, 40, seed=3).weights(), resample_weights(ids, 40, seed=4).weights())
 
 
 def test_interval_of_a_constant_metric_is_degenerate():
@@ -51,13 +51,13 @@ def test_interval_of_a_constant_metric_is_degenerate():
 
 # Three units, correct = [1, 0, 1], and five resamples given by hand:
 STATS_A = np.array([[1, 1], [0, 1], [1, 1]])
-WEIGHTS = np.array([
+WEIGHTS = FixedResamples(np.array([
     [3, 0, 0],  # accuracy 3/3 = 1
     [0, 3, 0],  # 0/3 = 0
     [1, 1, 1],  # 2/3
     [0, 2, 1],  # 1/3
     [2, 1, 0],  # 2/3
-])
+]))
 
 
 def test_interval_by_hand():
@@ -96,8 +96,27 @@ def test_every_value_gets_an_interval_even_when_the_first_resample_lacks_it():
         return {"total": float(s.sum())} | ({"first": float(s[0])} if s[0] else {})
 
     stats = np.array([[1, 0], [0, 1]])
-    w = np.array([[0, 2], [2, 0], [1, 1]])  # sums (0, 2), (2, 0), (1, 1): "first" absent from the first
+    w = FixedResamples(np.array([[0, 2], [2, 0], [1, 1]]))  # sums (0, 2), (2, 0), (1, 1): "first" absent from the first
     out = intervals(stats, w, aggregate)
     assert out["total"] == Interval(2.0, 2.0)
     # over the two resamples that have it, values 2 and 1: 1 + 0.025 * 1 and 1 + 0.975 * 1
     assert out["first"].low == pytest.approx(1.025) and out["first"].high == pytest.approx(1.975)
+
+
+def test_sums_do_not_depend_on_the_chunk_size(monkeypatch):
+    """Each resample has its own generator, so summing in chunks of any size gives the same draws."""
+    from baselines import bootstrap
+
+    rng = np.random.default_rng(5)
+    ids = rng.choice(["a", "b", "c", "d", "e"], 40).tolist()
+    stats = rng.integers(0, 3, (40, 3))
+    r = resample_weights(ids, 25, seed=9)
+    whole = r.weights() @ stats
+    monkeypatch.setattr(bootstrap, "_CHUNK_CELLS", 40 * 3)  # three resamples per chunk
+    assert np.array_equal(r.sums(stats), whole)
+    assert r.n_documents == 5 and r.n_units == 40
+
+
+def test_resamples_of_no_units_are_empty():
+    r = resample_weights([], 4, seed=0)
+    assert r.sums(np.zeros((0, 2))).tolist() == [[0.0, 0.0]] * 4

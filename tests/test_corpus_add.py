@@ -42,7 +42,7 @@ def test_ingest_into_an_empty_layout(tmp_path):
     assert entry == manifest.Entry(
         doc_id=doc_id, source_file="page one.txt", source_sha256=hashlib.sha256(PAGE_RAW).hexdigest(),
         publisher="Example Times", url="https://example.org/a", language="en", license="unknown",
-        split=assign_split(doc_id),
+        split=assign_split(hashlib.sha256(b"Example Times").hexdigest()),
     )
     stored = sources.raw_dir / f"{doc_id}.txt"
     assert stored.read_bytes() == PAGE_RAW  # byte-identical, BOM and CRLF included
@@ -51,7 +51,8 @@ def test_ingest_into_an_empty_layout(tmp_path):
     assert json.loads(sources.manifest.read_text(encoding="utf-8")) == {
         "doc_id": doc_id, "source_file": "page one.txt", "source_sha256": hashlib.sha256(PAGE_RAW).hexdigest(),
         "publisher": "Example Times", "url": "https://example.org/a", "language": "en",
-        "license": "unknown", "split": entry.split,
+        "license": "unknown", "split": entry.split, "format": "text", "compression": None,
+        "encoding": "utf-8", "renderer": None, "pages_path": None, "date": None, "license_evidence": None,
     }
 
 
@@ -113,7 +114,7 @@ def test_cli_not_utf8_is_one_line_naming_the_file(project, tmp_path):
     before = tree_hashes(project.raw_dir)
     done = cli("corpus.add", str(bad), cwd=project.raw_dir.parent.parent)
     assert done.returncode == 2
-    assert done.stderr == f"error: {bad}: not UTF-8 (byte 3): convert it to UTF-8 first\n"
+    assert done.stderr == f"error: {bad}: not UTF-8 (byte 3) and not HTML: convert it to UTF-8 first; nothing was added\n"
     assert tree_hashes(project.raw_dir) == before
 
 
@@ -123,7 +124,7 @@ def test_cli_empty_and_missing_pages_are_user_errors(project, tmp_path):
     missing = tmp_path / "nope.txt"
     root = project.raw_dir.parent.parent
     done = cli("corpus.add", str(empty), cwd=root)
-    assert (done.returncode, done.stderr) == (2, f"error: {empty}: the page is empty\n")
+    assert (done.returncode, done.stderr) == (2, f"error: {empty}: the page has no visible text; nothing was added\n")
     done = cli("corpus.add", str(missing), cwd=root)
     assert (done.returncode, done.stderr) == (2, f"error: {missing}: cannot read: No such file or directory\n")
 
@@ -136,7 +137,8 @@ def test_cli_adds_a_page(project, tmp_path):
     assert SEED_ID in before
     done = cli("corpus.add", str(src), "--publisher", "Example Times", cwd=project.raw_dir.parent.parent)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == f"added {doc_id} ({assign_split(doc_id)}) from fresh.txt"
+    split = assign_split(hashlib.sha256(b"Example Times").hexdigest())
+    assert done.stdout.splitlines()[0] == f"added {doc_id} ({split}, text) as {doc_id}.txt"
     assert (project.raw_dir / f"{doc_id}.txt").read_bytes() == PAGE_RAW
     entries = {e.doc_id: e for e in manifest.read(project.manifest)}
     assert set(entries) == before | {doc_id}

@@ -120,3 +120,108 @@ def test_roles_equal_sklearn_accuracy_and_macro_f1_on_random_cases():
                 continue
             assert ours[f"{role}/precision"] == approx(p[i]) and ours[f"{role}/recall"] == approx(r[i])
             assert ours[f"{role}/f1"] == approx(f[i]) and ours[f"{role}/support"] == s[i]
+
+
+# ---------------------------------------------------------------------------- text-level score
+
+def text_aligned(docs: list[tuple[str, list[tuple[str, bool, bool]]]]) -> pd.DataFrame:
+    """Documents of (line text, gold content, predicted content), through the task's own align."""
+    rows, gold, pred = [], [], []
+    for doc_id, lines in docs:
+        start = 0
+        for i, (text, g, p) in enumerate(lines):
+            rows.append((doc_id, i, start, start + len(text), text))
+            gold.append(g)
+            pred.append(p)
+            start += len(text) + 1
+    units = pd.DataFrame(rows, columns=["doc_id", "line", "start", "end", "text"])
+    return TASK.align(units, units[["doc_id", "line"]].assign(is_content=gold, role="body"),
+                      units[["doc_id", "line"]].assign(is_content=pred))
+
+
+def test_text_tokens_split_at_runs_of_non_word_characters():
+    from baselines.metrics.boilerplate import text_tokens
+
+    assert text_tokens("U.S. shares fell 2.5% -- Reuters' snake_case, co-op!") == [
+        "U", "S", "shares", "fell", "2", "5", "Reuters", "snake", "case", "co", "op"]
+    assert text_tokens("  \t ,;  ") == [] and text_tokens("Ünïcödé wörds") == ["Ünïcödé", "wörds"]
+
+
+def test_text_score_by_hand():
+    a = text_aligned([("d", [
+        ("Markets fell, markets rose.", True, True),    # markets fell markets rose: kept
+        ("Subscribe to our newsletter", False, True),   # 4 tokens wrongly kept
+        ("The markets closed.", True, False),           # 3 tokens wrongly dropped
+        ("Home | World | Markets", False, False),       # boilerplate, dropped
+    ])])
+    # gold bag: Markets fell markets rose The markets closed (7 tokens, "markets" twice, case kept)
+    # predicted bag: Markets fell markets rose Subscribe to our newsletter (8 tokens)
+    # overlap with multiplicity: Markets, fell, markets, rose = 4 -> P 4/8, R 4/7, F1 2*4/(8+7) = 8/15
+    s = METRICS["content_text"].value(a)
+    assert s["precision"] == 0.5 and s["recall"] == 4 / 7 and s["f1"] == approx(8 / 15)
+    # equal to the bag of the two whole texts
+    from baselines.metrics.boilerplate import bag_of_tokens, text_tokens
+    gold_text = "Markets fell, markets rose.\nThe markets closed."
+    pred_text = "Markets fell, markets rose.\nSubscribe to our newsletter"
+    assert bag_of_tokens(text_tokens(gold_text), text_tokens(pred_text)) == (4, 4, 3)
+
+
+def test_text_score_matches_tokens_across_lines_with_multiplicity():
+    # the dropped gold line and the wrongly kept line share "the" twice and "said" once: a bag
+    # of the document, not of lines, so they count as hits (the lines score would say 0)
+    a = text_aligned([("d", [
+        ("the minister said the plan works", True, False),
+        ("the ad said the offer ends", False, True),
+    ])])
+    # gold 6 tokens, predicted 6, common: the x2, said -> 3; P 3/6, R 3/6
+    s = METRICS["content_text"].value(a)
+    assert (s["precision"], s["recall"]) == (0.5, 0.5)
+    # the hits and false positives sit on the kept line, the 3 missed tokens on the dropped one
+    assert METRICS["content_text"].stats(a).tolist() == [[0, 0, 3], [3, 3, 0]]
+    assert METRICS["content_lines"].value(a)["f1"] == 0.0
+    # a token predicted three times but in gold once counts once
+    a = text_aligned([("d", [("Paris", True, True), ("Paris Paris", False, True)])])
+    s = METRICS["content_text"].value(a)
+    assert (s["precision"], s["recall"]) == (1 / 3, 1.0)
+
+
+def test_text_score_pools_documents_and_keeps_counts_per_document():
+    a = text_aligned([
+        ("a", [("one two three", True, True), ("menu", False, True), ("four", True, False)]),
+        ("b", [("alpha beta", True, False), ("footer", False, False)]),
+    ])
+    # doc a: gold {one two three four}, pred {one two three menu}: tp 3, fp 1, fn 1
+    # doc b: gold {alpha beta}, nothing predicted: tp 0, fp 0, fn 2; each count on its line
+    stats = METRICS["content_text"].stats(a)
+    assert stats.tolist() == [[3, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 2], [0, 0, 0]]
+    # pooled: tp 3, fp 1, fn 3 -> P 3/4, R 3/6
+    s = METRICS["content_text"].value(a)
+    assert (s["precision"], s["recall"]) == (0.75, 0.5)
+    # nothing predicted anywhere and no gold: every value 0, as the other scores say
+    empty = text_aligned([("c", [("menu", False, False)])])
+    assert METRICS["content_text"].value(empty) == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+
+
+def test_text_counts_per_line_add_up_to_the_bag_of_each_document():
+    from baselines.metrics.boilerplate import bag_of_tokens, text_tokens
+
+    rng = np.random.default_rng(3)
+    words = ["the", "The", "markets", "fell", "said", "menu", "Home", "a", "co-op", "2.5%"]
+    for _ in range(60):
+        docs = []
+        for d in range(int(rng.integers(1, 4))):
+            lines = [(" ".join(rng.choice(words, int(rng.integers(0, 6)))), bool(rng.random() < 0.5),
+                      bool(rng.random() < 0.5)) for _ in range(int(rng.integers(1, 8)))]
+            docs.append((f"d{d}", lines))
+        a = text_aligned(docs)
+        stats = METRICS["content_text"].stats(a)
+        total = np.zeros(3, dtype=np.int64)
+        for doc_id, lines in docs:
+            rows = (a.doc_id == doc_id).to_numpy()
+            gold = [t for text, g, _ in lines if g for t in text_tokens(text)]
+            pred = [t for text, _, p in lines if p for t in text_tokens(text)]
+            assert tuple(stats[rows].sum(axis=0)) == bag_of_tokens(gold, pred)
+            total += bag_of_tokens(gold, pred)
+        tp, fp, fn = total
+        s = METRICS["content_text"].value(a)
+        assert s["precision"] == (tp / (tp + fp) if tp + fp else 0.0) and s["recall"] == (tp / (tp + fn) if tp + fn else 0.0)

@@ -122,7 +122,7 @@ def test_score_command_refuses_an_unreadable_file(tmp_path):
 def test_scoring_the_harness_predictions_file_reproduces_its_numbers(tmp_path, capsys):
     assert run_main(["--task", "stance", "--system", "majority", "--out", str(tmp_path)]) == 0
     capsys.readouterr()
-    (result_path,) = tmp_path.glob("*/stance/majority.json")
+    (result_path,) = tmp_path.glob("*/runs/*/stance/gold-upstream/majority.json")
     written = json.loads(result_path.read_text(encoding="utf-8"))
     done = cli("baselines.score", "--task", "stance", "--predictions", str(result_path.with_suffix(".parquet")))
     assert done.returncode == 0, done.stderr

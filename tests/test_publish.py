@@ -73,12 +73,13 @@ class FakeApi:
 
     def __init__(self, *, tag: str | None = None, remote_fingerprint: str | None = None,
                  remote_parquet: Path | None = None, repo_exists: bool = True, private: bool = True,
-                 fail: str | None = None):
+                 fail: str | None = None, remote_card: str | None = None):
         self.calls: list[tuple[str, tuple, dict]] = []
         self.remote_parquet = remote_parquet  # when set, the remote has no card and serves this Parquet file
         self.tag, self.remote_fingerprint = tag, remote_fingerprint
         self.repo_exists, self.private, self.fail = repo_exists, private, fail
         self.uploaded: dict[str, str] | None = None
+        self.remote_card = remote_card  # the card on main, when given
 
     def _record(self, name: str, args: tuple, kwargs: dict) -> None:
         self.calls.append((name, args, dict(kwargs)))
@@ -105,6 +106,9 @@ class FakeApi:
             if not filename.endswith(".parquet"):
                 raise FileNotFoundError(f"{filename} not found at {kwargs.get('revision')}")
             return str(shutil.copy(self.remote_parquet, path))
+        if self.remote_card is not None and kwargs.get("revision") == "main":
+            path.write_text(self.remote_card, encoding="utf-8")
+            return str(path)
         path.write_text(f"---\n---\n# card\n\n- Content fingerprint: `{self.remote_fingerprint}` (sha256 ...)\n",
                         encoding="utf-8")
         return str(path)
@@ -125,6 +129,12 @@ class FakeApi:
 
     def create_tag(self, repo_id, **kwargs):
         self._record("create_tag", (repo_id,), kwargs)
+
+    def upload_file(self, **kwargs):
+        self._record("upload_file", (), kwargs)
+        self.uploaded = {kwargs["path_in_repo"]: Path(kwargs["path_or_fileobj"]).read_text(encoding="utf-8")}
+        return CommitInfo(commit_url=f"https://huggingface.co/datasets/{kwargs['repo_id']}/commit/{self.OID}",
+                          commit_message=kwargs["commit_message"], commit_description="", oid=self.OID)
 
 
 def _cli(argv: list[str], project, api=None) -> int:
@@ -240,16 +250,32 @@ def test_publish_private_passes_private_and_refuses_an_existing_public_repo(proj
     assert capsys.readouterr().err.endswith(f"--private was given but {REPO} already exists and is public\n")
 
 
-def test_an_existing_tag_with_the_same_fingerprint_is_already_published(project, token, capsys):
+def test_an_existing_tag_with_the_same_fingerprint_and_card_is_already_published(project, token, capsys):
     meta = _meta(project)
     tag = "v" + meta["version"]
-    api = FakeApi(tag=tag, remote_fingerprint=meta["fingerprint"])
+    card = (project.dataset_dir / "README.md").read_text(encoding="utf-8")
+    api = FakeApi(tag=tag, remote_fingerprint=meta["fingerprint"], remote_card=card)
     assert _cli(["--repo-id", REPO], project, api=api) == 0
     assert api.calls == [
         ("list_repo_refs", (REPO,), {"repo_type": "dataset"}),
         ("hf_hub_download", (REPO, "README.md"), {"repo_type": "dataset", "revision": tag}),
+        ("hf_hub_download", (REPO, "README.md"), {"repo_type": "dataset", "revision": "main"}),
     ]
     assert capsys.readouterr().out.startswith(f"already published: {REPO} tag {tag} ")
+
+
+def test_a_card_only_change_uploads_the_card_alone(project, token, capsys):
+    meta = _meta(project)
+    tag = "v" + meta["version"]
+    card = (project.dataset_dir / "README.md").read_text(encoding="utf-8")
+    api = FakeApi(tag=tag, remote_fingerprint=meta["fingerprint"], remote_card=card + "\nan older sentence\n")
+    assert _cli(["--repo-id", REPO], project, api=api) == 0
+    assert api.names() == ["list_repo_refs", "hf_hub_download", "hf_hub_download", "upload_file"]
+    assert api.uploaded == {"README.md": card}
+    upload = api.calls[-1][2]
+    assert (upload["repo_type"], upload["repo_id"]) == ("dataset", REPO)
+    assert upload["commit_message"] == f"Card of {tag} (data unchanged, fingerprint {meta['fingerprint']})"
+    assert capsys.readouterr().out.startswith(f"card updated: {REPO} main has this build's card (commit {api.OID})")
 
 
 def test_without_a_remote_card_the_fingerprint_comes_from_a_remote_parquet_file(project, token, capsys):
@@ -257,9 +283,11 @@ def test_without_a_remote_card_the_fingerprint_comes_from_a_remote_parquet_file(
     tag = "v" + meta["version"]
     same = FakeApi(tag=tag, remote_parquet=project.dataset_dir / DOCS_FILE)
     assert _cli(["--repo-id", REPO], project, api=same) == 0
-    assert [c[1][1] for c in same.calls[1:]] == ["README.md", BOILERPLATE_FILE.as_posix()]
-    assert same.calls[-1][2] == {"repo_type": "dataset", "revision": tag}
-    assert capsys.readouterr().out.startswith("already published: ")
+    assert [c[1][1] for c in same.calls[1:4]] == ["README.md", BOILERPLATE_FILE.as_posix(), "README.md"]
+    assert same.calls[2][2] == {"repo_type": "dataset", "revision": tag}
+    # the data is there, the card is not: the card alone is uploaded
+    assert same.names()[-1] == "upload_file" and "upload_folder" not in same.names()
+    assert capsys.readouterr().out.startswith("card updated: ")
 
     other = project.dataset_dir.parent / "other.parquet"
     shutil.copy(project.dataset_dir / DOCS_FILE, other)

@@ -10,14 +10,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, score_on
 from labels.cli import UserError
 from baselines import registry
 from baselines.data import load_bench
-from baselines.bootstrap import resample_weights
-from baselines.runner import run_one
 from baselines.system import System
-from baselines.tasks import TASKS
 
 PLUGIN = '''
 import pandas as pd
@@ -95,7 +92,7 @@ def test_a_users_system_is_scored_like_the_builtins(tmp_path):
                         "my_systems:AlwaysDiscuss", "--out", str(out)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    [result_file] = out.glob("*/stance/always-discuss.json")
+    [result_file] = out.glob("*/runs/task-stance_system-my_systems-AlwaysDiscuss/stance/gold-upstream/always-discuss.json")
     values = json.loads(result_file.read_text())["metrics"]["all"]["values"]
     gold = load_bench().stance.label
     assert values["accuracy"] == (gold == "discuss").mean() == 1 / 19  # s5 is the only discuss
@@ -109,9 +106,7 @@ def test_a_system_returning_malformed_predictions_is_named_as_the_culprit():
         def predict(self, inputs):
             return pd.DataFrame({"doc_id": inputs.units.doc_id, "id": inputs.units.id, "label": "maybe"})
 
-    bench = load_bench()
-    weights = resample_weights(TASKS["stance"].inputs(bench).units.doc_id, 10, 0)
     with pytest.raises(UserError) as err:
-        run_one(TASKS["stance"], Broken(), bench, weights, 0)
+        score_on(load_bench(), Broken(), "gold-upstream")
     assert str(err.value) == ("stance: system broken: row 1: label: unknown label 'maybe'; expected one of "
                               "agree, disagree, discuss, unrelated (a bug in the system, not in the data)")

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from baselines import registry, run
+from baselines.protocol import PROTOCOLS
 from baselines.registry import DuplicateSystem
 from baselines.system import System
 from labels.cli import UserError
@@ -106,36 +107,42 @@ def _run(*argv: str) -> int:
     return done.value.code
 
 
+def _ids(board: dict, task: str) -> dict[str, list[str]]:
+    return {c: [s["id"] for s in table["systems"]] for c, table in board["tasks"][task]["conditions"].items()}
+
+
 @pytest.mark.parametrize("cls, message", sorted(BROKEN.items()))
 def test_a_misbehaving_system_is_named_and_the_others_are_written(plugin, tmp_path, capsys, cls, message):
     out = tmp_path / "out"
     code = _run("--task", "stance", "--system", "majority", "--system", f"odd_systems:{cls}", "--out", str(out))
     captured = capsys.readouterr()
     assert code == 1
-    assert captured.err.splitlines() == ["1 system(s) failed; the others' results were written:",
-                                         f"  failed stance: {message}"]
-    written = json.loads(next(out.glob("*/leaderboard.partial.json")).read_text())
-    assert [s["id"] for s in written["tasks"]["stance"]["systems"]] == ["majority"]
+    assert captured.err.splitlines() == ["some systems failed; the others' results were written:"] + [
+        f"  failed stance ({c.name}): {message}" for c in PROTOCOLS["stance"].conditions]
+    written = json.loads(next(out.glob("*/runs/*/leaderboard.json")).read_text())
+    assert set(map(tuple, _ids(written, "stance").values())) == {("majority",)}
     assert "Traceback" not in captured.err
 
 
-def test_a_failed_system_never_replaces_the_full_leaderboard(plugin, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(registry, "_SYSTEMS", {k: v for k, v in registry._SYSTEMS.items() if k[1] == "majority"})
+def test_a_failed_system_never_replaces_the_canonical_leaderboard(plugin, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(run, "DEFAULT_RESAMPLES", 10)  # so this short run counts as the canonical one
     from odd_systems import RaisesInPredict
     registry.register(RaisesInPredict)
     out = tmp_path / "out"
     assert _run("--out", str(out)) == 1
-    assert {p.name for p in next(out.iterdir()).iterdir() if p.is_file()} == {
-        "LEADERBOARD.partial.md", "leaderboard.partial.json"}
+    [version] = out.iterdir()
+    assert sorted(p.name for p in version.iterdir()) == ["runs"]
+    assert [p.name for p in (version / "runs").iterdir()] == ["incomplete"]
 
 
 def test_a_system_cannot_change_its_score_by_editing_its_inputs(plugin, tmp_path, capsys):
     out = tmp_path / "out"
     assert _run("--task", "boilerplate", "--system", "all-content", "--system", "odd_systems:Vandal",
                 "--out", str(out)) == 0
-    honest, vandal = (json.loads(next(out.glob(f"*/boilerplate/{n}.json")).read_text())["metrics"]
-                      for n in ("all-content", "vandal"))
-    assert vandal == honest
+    for condition in PROTOCOLS["boilerplate"].conditions:
+        honest, vandal = (json.loads(next(out.glob(f"*/runs/*/boilerplate/{condition.name}/{n}.json")).read_text())[
+            "metrics"] for n in ("all-content", "vandal"))
+        assert vandal == honest
 
 
 def test_a_run_whose_only_system_was_skipped_exits_1_and_writes_nothing(plugin, tmp_path, capsys):

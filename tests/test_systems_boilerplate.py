@@ -7,13 +7,12 @@ import pandas as pd
 import pytest
 
 from labels.text import units as text_units
+from conftest import score_on
 from baselines import registry
-from baselines.bootstrap import resample_weights
 from baselines.data import load_bench
 from baselines.features.lines import NAMES, line_features
-from baselines.runner import run_one
 from baselines.systems.boilerplate import JusText, LineHeuristic, LineLogReg, paragraph_is_content
-from baselines.tasks import TASKS, TaskInput
+from baselines.tasks import TaskInput
 
 # A tiny page. Line numbers count all lines (line 4 is empty, so it is no unit); starts by hand:
 # "Menu" 0-4, "Home › World › Europe" 5-26, headline 27-59, prose 60-119, "" 120, quote 121-188,
@@ -170,15 +169,13 @@ def bench():
 
 
 def _scored(bench, system):
-    task = TASKS["boilerplate"]
-    weights = resample_weights(task.inputs(bench).units.doc_id, 10, 0)
-    return run_one(task, system, bench, weights, seed=0)
+    return score_on(bench, system, "end-to-end")
 
 
 def test_logreg_is_deterministic(bench):
     a, b = _scored(bench, LineLogReg(seed=0)), _scored(bench, LineLogReg(seed=0))
     pd.testing.assert_frame_equal(a.predictions, b.predictions)
-    assert a.folds.kind == "contiguous-unit-blocks"
+    assert a.training.folds.kind == "contiguous-unit-blocks"
 
 
 # The seed document: 23 lines, 8 content (headline, line 2, 70 chars; body lines 8-20, 1511 chars;

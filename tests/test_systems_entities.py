@@ -8,11 +8,10 @@ import pytest
 from labels.scheme import conll_type
 from labels.text import units as text_units
 from labels.tokens import tokenize
+from conftest import score_on
 from baselines import registry
-from baselines.bootstrap import resample_weights
 from baselines.data import load_bench
 from baselines.features.tokens import Gazetteer, default_gazetteer, sentence_initial, shape, token_features
-from baselines.runner import run_one
 from baselines.system import SystemUnavailable
 from baselines.systems.entities import Capitalised, Crf, GazetteerLookup, TokenLogReg, numeric_spans
 from baselines.systems.spacy_adapter import DEFAULT_PIPELINE, SpacyEntities, trim
@@ -211,6 +210,12 @@ def test_spacy_adapter_maps_trims_and_shifts_spans():
         ("d", 72, 78, "DATE"),
         ("d", 95, 104, "LOC"),    # the Black Sea -> Black Sea, on the third line
     ]
+    # the result file records spaCy's version and the pipeline's name and version
+    import spacy
+
+    nlp.meta.update(lang="en", name="test_rules", version="0.1.2")
+    assert system.describe()["versions"] == {"spacy": spacy.__version__, "pipeline": "en_test_rules 0.1.2"}
+    assert SpacyEntities.optional and not registry.builtin(SpacyEntities)
 
 
 def test_spacy_pipeline_name_is_the_argument_with_a_default():
@@ -234,9 +239,8 @@ def test_default_run_skips_spacy_when_its_model_is_missing(bench):
     spacy = pytest.importorskip("spacy")
     if spacy.util.is_package(DEFAULT_PIPELINE):
         pytest.skip(f"{DEFAULT_PIPELINE} is installed here")
-    task = TASKS["entities"]
     with pytest.raises(SystemUnavailable, match="python -m spacy download en_core_web_sm"):
-        run_one(task, SpacyEntities(seed=0), bench, resample_weights(task.inputs(bench).units.doc_id, 10, 0), 0)
+        score_on(bench, SpacyEntities(seed=0), "end-to-end")
 
 
 # --- scores on the bundled dataset --------------------------------------------------------------
@@ -248,9 +252,7 @@ def bench():
 
 @pytest.fixture(scope="module")
 def scored(bench):
-    task = TASKS["entities"]
-    weights = resample_weights(task.inputs(bench).units.doc_id, 10, 0)
-    return {cls.name: run_one(task, cls(seed=0), bench, weights, 0) for cls in (
+    return {cls.name: score_on(bench, cls(seed=0), "end-to-end") for cls in (
         Capitalised, GazetteerLookup, TokenLogReg, Crf)}
 
 
@@ -294,6 +296,7 @@ def test_gazetteer_errors_by_hand(scored, bench):
 
 
 def test_learned_systems_are_cross_fitted(scored):
-    assert scored["token-logreg"].folds.kind == scored["crf"].folds.kind == "contiguous-unit-blocks"
-    assert scored["token-logreg"].folds.k == 5
-    assert scored["capitalised"].folds is None
+    assert scored["token-logreg"].training.folds.kind == scored["crf"].training.folds.kind == "contiguous-unit-blocks"
+    assert scored["token-logreg"].training.folds.k == 5
+    assert scored["token-logreg"].training.mode == "cross-fitted-fallback"
+    assert scored["capitalised"].training is None

@@ -8,12 +8,11 @@ import pytest
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from baselines.bootstrap import resample_weights
+from conftest import score_on
 from baselines.data import load_bench
 from baselines.features.stance import EARLY_TOKENS, REFUTING_WORDS, features, lemma, tokens
-from baselines.runner import run_one
 from baselines.systems.stance import MIN_ROWS_FOR_BOOSTING, FncGbdt, FncRules
-from baselines.tasks import TASKS, TaskInput
+from baselines.tasks import TaskInput
 
 
 def _inputs(rows: list[tuple[str, str, str]]) -> TaskInput:
@@ -208,9 +207,7 @@ PINNED = {
 @pytest.fixture(scope="module")
 def scored():
     bench = load_bench()
-    task = TASKS["stance"]
-    weights = resample_weights(task.inputs(bench).units.doc_id, 10, 0)
-    return {cls.name: run_one(task, cls(seed=0), bench, weights, 0) for cls in (FncRules, FncGbdt)}
+    return {cls.name: score_on(bench, cls(seed=0), "gold-upstream") for cls in (FncRules, FncGbdt)}
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))

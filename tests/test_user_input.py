@@ -14,7 +14,7 @@ from conftest import COMMITTED, SEED_RAW, cli, copy_sources, tree_hashes
 from corpus.add import add
 from corpus.parquet_sink import data_path
 from corpus.splits import assign_split
-from labels.text import doc_id_of, normalise
+from labels.text import NotPlainText, doc_id_of, normalise
 
 PAGE = "A headline\n\nA body line.\n"
 
@@ -54,25 +54,37 @@ def test_a_folder_given_as_a_page_is_one_line(project, tmp_path):
 
 # --- plain-text decoding -----------------------------------------------------------------
 
+NUL = "a binary file (or UTF-16 without a byte-order mark), not a page"
+CONTROL = "a binary file or a wrong encoding, not a page"
+
+
 @pytest.mark.parametrize("raw, reason", [
-    (PAGE.encode("utf-16-le"), "looks like UTF-16 without a byte-order mark (every other byte is NUL): "
-                               "convert it to UTF-8 first"),
-    (PAGE.encode("utf-16-be"), "looks like UTF-16 without a byte-order mark (every other byte is NUL): "
-                               "convert it to UTF-8 first"),
-    (PAGE.encode("utf-16"), "UTF-16 (it starts with a UTF-16 byte-order mark): convert it to UTF-8 first"),
-    (b"A headline\x00\nbody\n", "control character U+0000 at character 10: a binary or corrupted file, "
-                                "not a text page"),
-    (b"A \x1b[1mbold\x1b[0m line\n", "control character U+001B at character 2: a binary or corrupted file, "
-                                     "not a text page"),
-    ("caf\u0085\n".encode(), "control character U+0085 at character 3: a binary or corrupted file, "
-                             "not a text page"),
-])
+    (PAGE.encode("utf-16-le"), f"NUL byte at byte 1: {NUL}"),
+    (PAGE.encode("utf-16-be"), f"NUL byte at byte 0: {NUL}"),
+    (PAGE.encode("utf-16"), f"NUL byte at byte 3: {NUL}"),
+    (b"A headline\x00\nbody\n", f"NUL byte at byte 10: {NUL}"),
+    (b"A \x1b[1mbold\x1b[0m line\n", f"control character U+001B at character 2: {CONTROL}"),
+    ("caf\u0085\n".encode(), f"control character U+0085 at character 3: {CONTROL}"),
+], ids=["utf16-le", "utf16-be", "utf16-bom", "nul", "escape", "c1-control"])
 def test_pages_that_are_not_plain_text_are_refused(project, tmp_path, raw, reason):
     page = tmp_path / "page.txt"
     page.write_bytes(raw)
     before = tree_hashes(project.raw_dir)
-    assert _one_line_error(cli("corpus.add", str(page), cwd=_root(project))) == f"error: {page}: {reason}\n"
+    assert _one_line_error(cli("corpus.add", str(page), cwd=_root(project))) == \
+        f"error: {page}: {reason}; nothing was added\n"
     assert tree_hashes(project.raw_dir) == before
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("A page\n".encode("utf-16-le"), "looks like UTF-16 without a byte-order mark (every other byte is NUL): "
+                                      "convert it to UTF-8 first"),
+    ("A page\n".encode("utf-16"), "UTF-16 (it starts with a UTF-16 byte-order mark): convert it to UTF-8 first"),
+    (b"a \x07 bell\n", f"control character U+0007 at character 2: {CONTROL}"),
+], ids=["utf16-le", "utf16-bom", "bell"])
+def test_plain_text_decoding_names_the_reason(raw, reason):
+    with pytest.raises(NotPlainText) as err:
+        normalise(raw)
+    assert str(err.value) == reason
 
 
 def test_tabs_form_feeds_and_line_breaks_are_text():
@@ -123,14 +135,16 @@ def test_provenance_with_a_line_break_is_refused(project, tmp_path, flag, value,
 
 
 @pytest.mark.parametrize("line, message", [
-    (b'{"doc_id": "caf\xe9"}', "line 2: not UTF-8 (byte 15)"),
-    (b"[" * 100_000 + b"]" * 100_000, "line 2: not a manifest entry (JSON nested too deeply)"),
-    (b'{"doc_id": "\\ud800"}', "line 2: doc_id: holds a lone surrogate (not valid Unicode text)"),
+    (b'{"doc_id": "caf\xe9"}', "not UTF-8 (byte 15)"),
+    (b"[" * 100_000 + b"]" * 100_000, "not a manifest entry (JSON nested too deeply)"),
+    (b'{"doc_id": "\\ud800"}', "doc_id: holds a lone surrogate (not valid Unicode text)"),
 ], ids=["not-utf8", "nested-deep", "lone-surrogate"])
 def test_a_malformed_manifest_line_is_one_line(project, line, message):
+    number = len(project.manifest.read_bytes().splitlines()) + 1
     with project.manifest.open("ab") as fh:
         fh.write(line + b"\n")
-    assert _one_line_error(cli("corpus.build", cwd=_root(project))) == f"error: {project.manifest}: {message}\n"
+    assert _one_line_error(cli("corpus.build", cwd=_root(project))) == \
+        f"error: {project.manifest}: line {number}: {message}\n"
     assert not project.dataset_dir.exists()
 
 

@@ -43,17 +43,36 @@ def register(m: Metric) -> Metric:
 
 
 def for_task(task: str) -> list[Metric]:
-    from baselines.metrics import boilerplate, entities, stance  # noqa: F401  (registration)
+    from baselines.metrics import boilerplate, entities, entity_tokens, stance  # noqa: F401  (registration)
 
     return [m for (t, _), m in METRICS.items() if t == task]
 
 
+@dataclass(frozen=True)
+class PRF:
+    """Precision, recall and F1 of one class (or of all, micro), and its support (gold count)."""
+
+    precision: float
+    recall: float
+    f1: float
+    support: float
+
+    @classmethod
+    def from_counts(cls, tp: float, fp: float, fn: float) -> "PRF":
+        """0 (not NaN) where a denominator is 0, as seqeval, sklearn and conlleval.pl do."""
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return cls(p, r, 2 * p * r / (p + r) if p + r else 0.0, float(tp + fn))
+
+    def flat(self, prefix: str = "", support: bool = True) -> dict[str, float]:
+        """The values under flat keys ("TYPE/f1"), the shape bootstrap intervals are drawn over."""
+        keys = ("precision", "recall", "f1", "support") if support else ("precision", "recall", "f1")
+        return {f"{prefix}{k}": float(getattr(self, k)) for k in keys}
+
+
 def prf(tp: float, fp: float, fn: float) -> dict[str, float]:
-    """Precision, recall and F1, with 0 (not NaN) where a denominator is 0, as seqeval and sklearn do."""
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f}
+    """Precision, recall and F1 as a flat dict (see PRF.from_counts)."""
+    return PRF.from_counts(tp, fp, fn).flat(support=False)
 
 
 def confusion_scores(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:

@@ -5,6 +5,7 @@
 - boundary: start and end equal, type ignored.
 - overlap: the spans share at least one character and have the same type, counted
   by a maximum one-to-one matching (each gold and each predicted span used at most once).
+- semeval: the SemEval-2013 breakdown under its four rules (baselines/metrics/semeval.py).
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Callable
 import numpy as np
 
 from labels import scheme
-from baselines.metrics import Metric, prf, register
+from baselines.metrics import PRF, Metric, prf, register
+from baselines.metrics import semeval
 
 Span = tuple[int, int, str]
 VIEWS: dict[str, tuple[tuple[str, ...], Callable[[str], str | None]]] = {
@@ -26,9 +28,12 @@ def _view(spans: list[Span], to: Callable[[str], str | None]) -> list[Span]:
     return [(s, e, to(t)) for s, e, t in spans if to(t) is not None]
 
 
-def _strict(aligned, view: str) -> np.ndarray:
+View = tuple[tuple[str, ...], Callable[[str], str | None]]
+
+
+def _strict(aligned, view: View) -> np.ndarray:
     """Per line, [tp, fp, fn] for each type of the view."""
-    types, to = VIEWS[view]
+    types, to = view
     index = {t: i for i, t in enumerate(types)}
     out = np.zeros((len(aligned), 3 * len(types)), dtype=np.int64)
     for u, (gold, pred) in enumerate(zip(aligned.gold, aligned.pred)):
@@ -45,14 +50,13 @@ def _strict_scores(types: tuple[str, ...]):
         out = prf(*per.sum(axis=0))
         for t, (tp, fp, fn) in zip(types, per):
             if tp + fp + fn:
-                out.update({f"{t}/{k}": v for k, v in prf(tp, fp, fn).items()})
-                out[f"{t}/support"] = float(tp + fn)
+                out.update(PRF.from_counts(tp, fp, fn).flat(f"{t}/"))
         return out
     return aggregate
 
 
-def _boundary(aligned, view: str) -> np.ndarray:
-    _, to = VIEWS[view]
+def _boundary(aligned, view: View) -> np.ndarray:
+    _, to = view
     out = np.zeros((len(aligned), 3), dtype=np.int64)
     for u, (gold, pred) in enumerate(zip(aligned.gold, aligned.pred)):
         g = {(s, e) for s, e, _ in _view(gold, to)}
@@ -79,8 +83,8 @@ def max_overlap_matches(gold: list[Span], pred: list[Span]) -> int:
     return sum(augment(p, set()) for p in range(len(pred)))
 
 
-def _overlap(aligned, view: str) -> np.ndarray:
-    _, to = VIEWS[view]
+def _overlap(aligned, view: View) -> np.ndarray:
+    _, to = view
     out = np.zeros((len(aligned), 3), dtype=np.int64)
     for u, (gold, pred) in enumerate(zip(aligned.gold, aligned.pred)):
         g, p = _view(gold, to), _view(pred, to)
@@ -89,16 +93,37 @@ def _overlap(aligned, view: str) -> np.ndarray:
     return out
 
 
-for _view_name, (_types, _) in VIEWS.items():
-    register(Metric("entities", f"{_view_name}/strict",
-                    f"{_view_name} view: micro precision, recall and F1 of exact (start, end, type) "
+def _semeval(aligned, view: View) -> np.ndarray:
+    types, to = view
+    width = len(semeval.RULES) * (1 + len(types)) * len(semeval.COUNTS)
+    out = np.zeros((len(aligned), width), dtype=np.int64)
+    for u, (gold, pred) in enumerate(zip(aligned.gold, aligned.pred)):
+        out[u] = semeval.line_counts(_view(gold, to), _view(pred, to), types)
+    return out
+
+
+def register_view(task: str, name: str, view: View) -> None:
+    """The span metrics of one view (its types, and the map from a span's type to them)."""
+    types, _ = view
+    register(Metric(task, f"{name}/strict",
+                    f"{name} view: micro precision, recall and F1 of exact (start, end, type) "
                     "matches, overall and per type",
-                    stats=lambda a, v=_view_name: _strict(a, v), aggregate=_strict_scores(_types),
-                    headline=("f1",)))
-    register(Metric("entities", f"{_view_name}/boundary",
-                    f"{_view_name} view: P/R/F1 of exact (start, end) matches, type ignored",
-                    stats=lambda a, v=_view_name: _boundary(a, v), aggregate=lambda s: prf(*s)))
-    register(Metric("entities", f"{_view_name}/overlap",
-                    f"{_view_name} view: P/R/F1 where a prediction overlapping a same-type gold span "
+                    stats=lambda a: _strict(a, view), aggregate=_strict_scores(types), headline=("f1",)))
+    register(Metric(task, f"{name}/boundary", f"{name} view: P/R/F1 of exact (start, end) matches, type ignored",
+                    stats=lambda a: _boundary(a, view), aggregate=lambda s: prf(*s)))
+    register(Metric(task, f"{name}/overlap",
+                    f"{name} view: P/R/F1 where a prediction overlapping a same-type gold span "
                     "counts, maximum one-to-one matching",
-                    stats=lambda a, v=_view_name: _overlap(a, v), aggregate=lambda s: prf(*s)))
+                    stats=lambda a: _overlap(a, view), aggregate=lambda s: prf(*s)))
+    register(Metric(task, f"{name}/semeval",
+                    f"{name} view: SemEval-2013 breakdown (as nervaluate counts it) under the strict, "
+                    "exact, partial and type rules: correct, incorrect, partial, missed, spurious, possible, "
+                    "actual and P/R/F1, overall and per type",
+                    stats=lambda a: _semeval(a, view),
+                    aggregate=lambda s: semeval.flat(semeval.report_from_sums(s, types))))
+
+
+for _name, _view_of in VIEWS.items():
+    register_view("entities", _name, _view_of)
+# Submissions typed with the CoNLL types themselves (PER, ORG, LOC, MISC), against gold mapped to them.
+register_view("entities_conll", "conll", (scheme.CONLL_TYPES, lambda t: t))

@@ -1,25 +1,80 @@
-"""Strict IOB2 entity scores on token tag sequences, equal to seqeval's, computed with numpy.
+"""Entity chunks on token tag sequences: one IOB decoder, two readings of it, computed with numpy.
 
-seqeval (`mode="strict", scheme=IOB2`) builds a Python object per token; scoring a
-large token view that way takes minutes. This gives the same numbers from array
-operations over all sequences at once (benchmarks/entity_scorer.py checks both).
+seqeval and conlleval.pl build a Python object (or run a Perl loop) per token; scoring
+a large token view that way takes minutes. This gives the same numbers from array
+operations over all sentences at once (benchmarks/entity_scorer.py checks and times it).
 
-Chunks follow seqeval's strict IOB2 reading: a chunk starts at every B-X and takes
-the I-X tokens right after it, within the same sentence; an I- tag that continues
-no such chunk (after O, or after a different type) belongs to no chunk. A predicted
-chunk is correct when its sentence, start, end and type all equal a gold chunk's.
+The tagging scheme is data, not branches. Both readings agree on where a chunk goes on:
+a token continues the chunk before it when it is I-X, follows a B- or I- token of type
+X and does not open a sentence. They differ only in which breaking tags open a chunk:
+
+- strict IOB2 (seqeval `mode="strict", scheme=IOB2`): only B-X; an I- tag that
+  continues no chunk (after O, or after another type) belongs to no chunk;
+- conlleval (conlleval.pl, and seqeval's default mode): B-X and I-X alike, so such
+  an I- tag starts a chunk of its own type.
+
+A predicted chunk is correct when its sentence, start, end and type all equal a gold
+chunk's.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import chain
 from typing import Sequence
 
 import numpy as np
 
-from baselines.metrics import prf
+from baselines.metrics import PRF
 
 _OUTSIDE, _BEGIN, _INSIDE = 0, 1, 2
 _KIND = {"O": _OUTSIDE, "B": _BEGIN, "I": _INSIDE}
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A reading of IOB tags: which tag kinds open a chunk where the previous chunk breaks."""
+
+    name: str
+    opens: frozenset[int]
+
+
+IOB2_STRICT = Scheme("strict IOB2 (seqeval strict mode)", frozenset({_BEGIN}))
+CONLLEVAL = Scheme("conlleval (conlleval.pl; an I- tag after O or another type starts a chunk)",
+                   frozenset({_BEGIN, _INSIDE}))
+
+
+@dataclass(frozen=True)
+class ChunkCounts:
+    """Per sentence and type: gold chunks, predicted chunks, correct chunks; per sentence:
+    tokens whose whole tag is right, and tokens. Sums over any set of sentences score it."""
+
+    types: tuple[str, ...]
+    gold: np.ndarray      # (n_sentences, n_types)
+    pred: np.ndarray      # (n_sentences, n_types)
+    correct: np.ndarray   # (n_sentences, n_types)
+    tags_right: np.ndarray  # (n_sentences,)
+    tokens: np.ndarray      # (n_sentences,)
+
+
+@dataclass(frozen=True)
+class ChunkReport:
+    """Micro scores over all chunks, scores per type seen in gold or prediction, and token
+    accuracy (the share of tokens whose predicted tag equals the gold tag, as conlleval.pl
+    prints it)."""
+
+    scheme: str
+    overall: PRF
+    per_type: dict[str, PRF]
+    found: int            # predicted chunks
+    correct: int          # correct chunks
+    tokens: int
+    accuracy: float
+
+    def flat(self) -> dict[str, float]:
+        out = self.overall.flat()
+        for name, scores in self.per_type.items():
+            out.update(scores.flat(f"{name}/"))
+        return out
 
 
 def _parse(tag: str) -> tuple[int, str]:
@@ -38,37 +93,40 @@ def _encode(seqs: Sequence[Sequence[str]], code: dict[str, int]) -> tuple[np.nda
     return codes, lengths
 
 
-def _chunks(kind: np.ndarray, typ: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive) token positions of every strict IOB2 chunk.
+def _chunks(kind: np.ndarray, typ: np.ndarray, first: np.ndarray, scheme: Scheme) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) token positions of every chunk in the scheme's reading.
 
-    A token continues the chunk before it when it is I-X, follows a B- or I- token of
-    type X (O has type -1) and does not open a sentence. Every other token breaks; each
-    B- break opens a chunk that runs to the next break.
+    O has type -1, so an I- after O never continues. Every token that does not continue
+    breaks; a break whose kind the scheme lets open a chunk opens one that runs to the
+    next break.
     """
     n = len(kind)
     cont = np.zeros(n, dtype=bool)
     cont[1:] = (kind[1:] == _INSIDE) & (typ[1:] == typ[:-1])
     cont &= ~first
     breaks = np.flatnonzero(~cont)
-    opening = np.flatnonzero(kind[breaks] == _BEGIN)
+    opening = np.flatnonzero(np.isin(kind[breaks], list(scheme.opens)))
     return breaks[opening], np.append(breaks, n)[opening + 1]
 
 
-def strict_scores(true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]]) -> dict[str, float]:
-    """seqeval strict IOB2 scores of pred_tags against true_tags (one list of tags per sentence).
+def chunk_counts(true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]],
+                 scheme: Scheme = IOB2_STRICT, types: Sequence[str] | None = None) -> ChunkCounts:
+    """Chunk counts of pred_tags against true_tags (one list of tags per sentence).
 
-    Returns micro "precision", "recall", "f1", "support" (gold chunks), and for every type
-    with a chunk in either side "TYPE/precision", "TYPE/recall", "TYPE/f1", "TYPE/support";
-    a zero denominator gives 0, as in seqeval. Raises ValueError on sentences of unequal
-    length or a tag that is not O, B-TYPE or I-TYPE.
+    `types` fixes the columns (default: the types seen, sorted). Raises ValueError on
+    sentences of unequal length or a tag that is not O, B-TYPE or I-TYPE.
     """
     if len(true_tags) != len(pred_tags):
         raise ValueError(f"{len(true_tags)} gold sentences but {len(pred_tags)} predicted")
     vocab = sorted(set(chain(chain.from_iterable(true_tags), chain.from_iterable(pred_tags))))
     code = {tag: i for i, tag in enumerate(vocab)}
     parsed = [_parse(tag) for tag in vocab]
-    types = sorted({t for k, t in parsed if k != _OUTSIDE})
+    seen = sorted({t for k, t in parsed if k != _OUTSIDE})
+    types = tuple(seen if types is None else types)
     type_id = {t: i for i, t in enumerate(types)}
+    unknown = [t for t in seen if t not in type_id]
+    if unknown:
+        raise ValueError(f"tag type(s) {', '.join(unknown)} not among {', '.join(types)}")
     kind_of = np.array([k for k, _ in parsed], dtype=np.int8)
     type_of = np.array([type_id[t] if k != _OUTSIDE else -1 for k, t in parsed], dtype=np.int64)
 
@@ -77,29 +135,58 @@ def strict_scores(true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequen
     if not np.array_equal(lengths, pred_lengths):
         bad = int(np.flatnonzero(lengths != pred_lengths)[0])
         raise ValueError(f"sentence {bad}: {lengths[bad]} gold tags but {pred_lengths[bad]} predicted")
-    n = len(true_codes)
+    n, n_sent, k = len(true_codes), len(lengths), len(types)
     offsets = np.cumsum(lengths) - lengths
     first = np.zeros(n, dtype=bool)
     first[offsets[offsets < n]] = True
+    sentence_of = np.repeat(np.arange(n_sent), lengths)
 
     true_type, pred_type = type_of[true_codes], type_of[pred_codes]
-    t_start, t_end = _chunks(kind_of[true_codes], true_type, first)
-    p_start, p_end = _chunks(kind_of[pred_codes], pred_type, first)
+    t_start, t_end = _chunks(kind_of[true_codes], true_type, first, scheme)
+    p_start, p_end = _chunks(kind_of[pred_codes], pred_type, first, scheme)
     # Chunks of one side never share a start, so a gold chunk is matched when the
     # predicted chunk opening at its start has its end and type.
     pred_end_at = np.full(n + 1, -1, dtype=np.int64)
     pred_end_at[p_start] = p_end
     hit = (pred_end_at[t_start] == t_end) & (pred_type[t_start] == true_type[t_start])
 
-    k = len(types)
-    gold_n = np.bincount(true_type[t_start], minlength=k)
-    pred_n = np.bincount(pred_type[p_start], minlength=k)
-    tp = np.bincount(true_type[t_start[hit]], minlength=k)
-    out = prf(int(tp.sum()), int(pred_n.sum() - tp.sum()), int(gold_n.sum() - tp.sum()))
-    out["support"] = float(gold_n.sum())
-    for i, name in enumerate(types):
-        if gold_n[i] or pred_n[i]:
-            out.update({f"{name}/{key}": v for key, v in
-                        prf(int(tp[i]), int(pred_n[i] - tp[i]), int(gold_n[i] - tp[i])).items()})
-            out[f"{name}/support"] = float(gold_n[i])
-    return out
+    def per_sentence(starts: np.ndarray, typ: np.ndarray) -> np.ndarray:
+        return np.bincount(sentence_of[starts] * k + typ[starts], minlength=n_sent * k).reshape(n_sent, k)
+
+    return ChunkCounts(
+        types=types,
+        gold=per_sentence(t_start, true_type),
+        pred=per_sentence(p_start, pred_type),
+        correct=per_sentence(t_start[hit], true_type),
+        tags_right=np.bincount(sentence_of[true_codes == pred_codes], minlength=n_sent),
+        tokens=lengths)
+
+
+def report_from_sums(types: Sequence[str], gold: np.ndarray, pred: np.ndarray, correct: np.ndarray,
+                     tags_right: float, tokens: float, scheme: Scheme) -> ChunkReport:
+    """A report from counts summed over sentences (per-type vectors and two totals)."""
+    per_type = {name: PRF.from_counts(c, p - c, g - c)
+                for name, g, p, c in zip(types, gold, pred, correct) if g or p}
+    return ChunkReport(scheme.name, PRF.from_counts(correct.sum(), pred.sum() - correct.sum(),
+                                                     gold.sum() - correct.sum()),
+                       per_type, int(pred.sum()), int(correct.sum()), int(tokens),
+                       float(tags_right / tokens) if tokens else 0.0)
+
+
+def report(true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]],
+           scheme: Scheme = IOB2_STRICT) -> ChunkReport:
+    """Micro and per-type chunk scores in the scheme's reading."""
+    c = chunk_counts(true_tags, pred_tags, scheme)
+    return report_from_sums(c.types, c.gold.sum(axis=0), c.pred.sum(axis=0), c.correct.sum(axis=0),
+                            c.tags_right.sum(), c.tokens.sum(), scheme)
+
+
+def strict_scores(true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]]) -> dict[str, float]:
+    """seqeval strict IOB2 scores under seqeval's report keys: micro "precision", "recall",
+    "f1", "support" (gold chunks), and "TYPE/..." for every type with a chunk on either side."""
+    return report(true_tags, pred_tags, IOB2_STRICT).flat()
+
+
+def conlleval_scores(true_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[str]]) -> ChunkReport:
+    """conlleval.pl's chunk scores and token accuracy (its lenient reading of I- tags)."""
+    return report(true_tags, pred_tags, CONLLEVAL)

@@ -56,6 +56,7 @@ class SpacyEntities(System):
     task = "entities"
     name = "spacy"
     argument = "pipeline"
+    optional = True
 
     def __init__(self, seed: int = 0, pipeline: str = DEFAULT_PIPELINE, *, nlp: Any = None, **params: Any):
         """`nlp` injects a loaded pipeline object (tests); otherwise `pipeline` is loaded on first use."""
@@ -63,6 +64,16 @@ class SpacyEntities(System):
             params["pipeline"] = pipeline
         super().__init__(seed, **params)
         self._nlp = nlp
+
+    def versions(self) -> dict[str, str]:
+        """spaCy's version and the pipeline's name and version, once it is loaded."""
+        if self._nlp is None:
+            return {}
+        import spacy
+
+        meta = getattr(self._nlp, "meta", {}) or {}
+        name = f"{meta.get('lang', '')}_{meta.get('name', '')}".strip("_") or "unnamed"
+        return {"spacy": spacy.__version__, "pipeline": f"{name} {meta.get('version', 'unknown')}"}
 
     def predict(self, inputs: TaskInput) -> pd.DataFrame:
         if self._nlp is None:

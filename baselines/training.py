@@ -1,0 +1,78 @@
+"""How a learned system gets its predictions: fitted on the protocol's fit split and applied to
+the scored split, or, only when there are no training documents, cross-fitted as a labelled fallback."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from baselines.conditions import View
+from baselines.folds import DEFAULT_K, FoldProtocol, assign_folds
+from baselines.guard import guarded_fit, guarded_new, guarded_predict
+from baselines.system import System
+from baselines.tasks import TASKS
+
+FIT_ON_SPLIT = "fit-on-split"
+CROSS_FITTED = "cross-fitted-fallback"
+
+
+@dataclass(frozen=True)
+class Training:
+    """Recorded with every result of a learned system, so a score says what the model saw."""
+
+    mode: str                   # FIT_ON_SPLIT or CROSS_FITTED
+    split: str                  # the split the model was fitted on
+    n_documents: int
+    n_units: int
+    folds: FoldProtocol | None  # only for the fallback
+    reason: str | None          # why the fallback was taken
+
+    def label(self) -> str:
+        if self.mode == FIT_ON_SPLIT:
+            return f"fit on {self.split} ({self.n_documents} documents)"
+        return f"cross-fitted within {self.split} ({self.reason})"
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"folds": self.folds.to_dict() if self.folds else None}
+
+
+def fresh(system: System) -> System:
+    """An unfitted copy with the same seed and parameters, so one fit never leaks into another."""
+    return guarded_new(system)
+
+
+def fallback_reason(scored: View, train: View | None) -> str | None:
+    """None when fitting on the training view is sound; otherwise why it is not."""
+    if train is None or train.n_documents == 0:
+        return "fallback: no training documents"
+    if train.split == scored.split:
+        return "fallback: the scored split is the fit split"
+    return None
+
+
+def cross_fit(system: System, scored: View, seed: int, k: int = DEFAULT_K) -> tuple[pd.DataFrame, FoldProtocol]:
+    """Fitted on k-1 folds and predicting the held-out fold, k times, so no unit is predicted
+    by a model that saw its answer."""
+    task, inputs = TASKS[scored.task], scored.inputs
+    folds, protocol = assign_folds(inputs.units, k, seed)
+    parts = []
+    for f in range(k):
+        held_out = folds == f
+        if not held_out.any():
+            continue
+        train = inputs.subset(~held_out)
+        model = fresh(system)
+        guarded_fit(model, train, task.rows_for_units(scored.gold, train.units))
+        parts.append(guarded_predict(model, inputs.subset(held_out)))
+    return pd.concat(parts, ignore_index=True), protocol
+
+
+def fit_predict(system: System, scored: View, train: View | None, seed: int) -> tuple[pd.DataFrame, Training]:
+    reason = fallback_reason(scored, train)
+    if reason is None:
+        model = fresh(system)
+        guarded_fit(model, train.inputs, train.gold)
+        return guarded_predict(model, scored.inputs), Training(FIT_ON_SPLIT, train.split, train.n_documents,
+                                                      len(train.inputs.units), None, None)
+    pred, folds = cross_fit(system, scored, seed)
+    return pred, Training(CROSS_FITTED, scored.split, scored.n_documents, len(scored.inputs.units), folds, reason)

@@ -80,9 +80,10 @@ def test_documents_in_any_order_give_one_fingerprint():
 
 
 def test_the_schema_is_hashed_from_the_projects_description(monkeypatch):
-    assert schema_description()["stance"][8] == ["evidence", {"list": {"struct": [
-        ["start", "int32"], ["end", "int32"], ["text", "string"]]}}]
-    assert schema_description()["boilerplate"][5][1]["class_label"][:3] == ["headline", "subheadline", "body"]
+    columns = {config: dict(map(tuple, cols)) for config, cols in schema_description().items()}
+    assert columns["stance"]["evidence"] == {"list": {"struct": [
+        ["start", "int32"], ["end", "int32"], ["text", "string"]]}}
+    assert columns["boilerplate"]["role"]["class_label"][:3] == ["headline", "subheadline", "body"]
     fp = Fingerprint()
     fp.add_document("a", "test", {})
     expected = fp.hexdigest()

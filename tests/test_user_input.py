@@ -123,14 +123,16 @@ def test_provenance_with_a_line_break_is_refused(project, tmp_path, flag, value,
 
 
 @pytest.mark.parametrize("line, message", [
-    (b'{"doc_id": "caf\xe9"}', "line 2: not UTF-8 (byte 15)"),
-    (b"[" * 100_000 + b"]" * 100_000, "line 2: not a manifest entry (JSON nested too deeply)"),
-    (b'{"doc_id": "\\ud800"}', "line 2: doc_id: holds a lone surrogate (not valid Unicode text)"),
+    (b'{"doc_id": "caf\xe9"}', "not UTF-8 (byte 15)"),
+    (b"[" * 100_000 + b"]" * 100_000, "not a manifest entry (JSON nested too deeply)"),
+    (b'{"doc_id": "\\ud800"}', "doc_id: holds a lone surrogate (not valid Unicode text)"),
 ], ids=["not-utf8", "nested-deep", "lone-surrogate"])
 def test_a_malformed_manifest_line_is_one_line(project, line, message):
+    number = len(project.manifest.read_bytes().splitlines()) + 1
     with project.manifest.open("ab") as fh:
         fh.write(line + b"\n")
-    assert _one_line_error(cli("corpus.build", cwd=_root(project))) == f"error: {project.manifest}: {message}\n"
+    assert _one_line_error(cli("corpus.build", cwd=_root(project))) == \
+        f"error: {project.manifest}: line {number}: {message}\n"
     assert not project.dataset_dir.exists()
 
 

@@ -81,3 +81,14 @@ def test_two_adds_of_the_same_page_at_once_list_it_once(tmp_path):
             assert "duplicate of document" in err and "Traceback" not in err
     ids = [e.doc_id for e in manifest.read(project.manifest)]
     assert len(ids) == len(set(ids)) == known + 1
+
+
+def test_remove_waits_for_the_lock_too(sources, monkeypatch):
+    from corpus.remove import remove
+    monkeypatch.setattr(lock, "WAIT_SECONDS", 0.2)
+    doc_id = manifest.read(sources.manifest)[0].doc_id
+    before = sources.manifest.read_bytes()
+    with lock.corpus_lock(sources.lock_file):
+        with pytest.raises(UserError, match=r"another corpus command has held the lock"):
+            remove([doc_id], sources)
+    assert sources.manifest.read_bytes() == before

@@ -5,15 +5,21 @@ online scores against the published release exactly as CI scores the clone.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from labels.cli import UserError
 from corpus.features import CONFIGS, FEATURES
 from corpus.parquet_sink import data_path, read_metadata
 from corpus.sources import DEFAULT
+
+# A Hub id is OWNER/NAME; anything else that is not a folder is a path that does not exist.
+_HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -64,18 +70,39 @@ def _release(source: str, split: str, revision: str | None) -> dict[str, str]:
     return read_metadata(path)
 
 
+def _check_columns(root: Path, split: str) -> None:
+    for config in CONFIGS:
+        try:
+            path = data_path(root, config, split)
+        except FileNotFoundError as err:
+            raise UserError(f"{root}: no split {split!r} ({err})") from None
+        try:
+            names = pq.read_schema(path).names
+        except (OSError, pa.ArrowException) as err:
+            raise UserError(f"{path}: not a readable Parquet file ({type(err).__name__})") from None
+        missing = [c for c in FEATURES[config] if c not in names]
+        if missing:
+            raise UserError(f"{path}: config {config}: missing column(s) {', '.join(missing)}")
+
+
 def load_bench(source: str | Path | None = None, split: str = "test", revision: str | None = None,
                cache_dir: str | None = None) -> Bench:
-    """Load one split of every config from a dataset folder (default: the bundled one) or Hub id."""
+    """Load one split of every config from a dataset folder (default: the bundled one) or Hub id.
+
+    A local folder's files are checked against the schema first: `datasets` would fill a
+    missing column with nulls from the card's features and score against them."""
     import datasets
 
     source = str(source or DEFAULT.dataset_dir)
-    if not Path(source).is_dir() and "/" not in source:
-        raise UserError(f"{source}: not a dataset folder, nor a Hub id of the form OWNER/NAME")
+    if not Path(source).is_dir() and not _HUB_ID.match(source):
+        what = "no such folder" if not Path(source).exists() else "not a folder"
+        raise UserError(f"{source}: {what}, and not a Hub id of the form OWNER/NAME")
     remote = not Path(source).is_dir()
     frames = {}
     datasets.disable_progress_bars()
     try:
+        if not remote:
+            _check_columns(Path(source), split)
         meta = _release(source, split, revision)
         for config in CONFIGS:
             ds = datasets.load_dataset(source, config, split=split, revision=revision, cache_dir=cache_dir)
@@ -85,11 +112,11 @@ def load_bench(source: str | Path | None = None, split: str = "test", revision: 
     except UserError:
         raise
     except Exception as err:
-        if not remote:
-            raise
-        # A wrong Hub id, no network, offline mode or a missing revision: one line, not a traceback.
+        # Locally a truncated file or a missing column; remotely a wrong Hub id, no network,
+        # offline mode or a missing revision: one line, not a traceback.
         first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        raise UserError(f"{source}: cannot load from the Hub ({type(err).__name__}: {first})") from None
+        where = "cannot load from the Hub" if remote else "cannot load the dataset folder"
+        raise UserError(f"{source}: {where} ({type(err).__name__}: {first})") from None
     finally:
         datasets.enable_progress_bars()
     return Bench(source=source, split=split, version=meta.get("version", "unknown"),

@@ -4,6 +4,7 @@ Missing predictions are never counted as correct nor dropped: they are an error.
 """
 from __future__ import annotations
 
+import io
 from bisect import bisect_right
 from pathlib import Path
 
@@ -11,24 +12,26 @@ import numpy as np
 import pandas as pd
 
 from labels.cli import UserError
+from labels.userfiles import MIB, read_bytes
 from baselines.tasks import Task, TaskInput
 
+MAX_PREDICTIONS_BYTES = 1024 * MIB
 _INT_COLUMNS = ("line", "start", "end")
 _TEXT_COLUMNS = ("doc_id", "id")
 
 
 def read(path: Path) -> pd.DataFrame:
-    """A Parquet or JSONL predictions file (chosen by extension)."""
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
+    """A Parquet or JSONL predictions file (chosen by extension), read through the bounded reader."""
+    if path.suffix not in (".parquet", ".jsonl", ".json"):
+        raise UserError(f"{path}: predictions must be .parquet or .jsonl")
+    raw = io.BytesIO(read_bytes(path, "predictions file", MAX_PREDICTIONS_BYTES))
     try:
         if path.suffix == ".parquet":
-            return pd.read_parquet(path)
-        if path.suffix in (".jsonl", ".json"):
-            return pd.read_json(path, lines=True, dtype=False)
+            return pd.read_parquet(raw)
+        return pd.read_json(raw, lines=True, dtype=False)
     except Exception as err:  # pyarrow and pandas raise many types for a corrupt file
-        raise UserError(f"{path}: cannot read predictions ({type(err).__name__}: {str(err).splitlines()[0]})") from None
-    raise UserError(f"{path}: predictions must be .parquet or .jsonl")
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise UserError(f"{path}: cannot read predictions ({type(err).__name__}: {first})") from None
 
 
 def _where(source: str, row: int, field: str) -> str:

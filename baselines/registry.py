@@ -10,6 +10,7 @@ import inspect
 from importlib.metadata import entry_points
 
 from labels.cli import UserError
+from baselines.guard import guarded
 from baselines.protocol import TUNED_ON
 from baselines.system import System
 
@@ -18,13 +19,17 @@ _SYSTEMS: dict[tuple[str, str], type[System]] = {}
 _LOADED = False
 
 
+class DuplicateSystem(UserError, ValueError):
+    """A second system under a registered task and name: a user's mistake, told in one line."""
+
+
 def register(cls: type[System]) -> type[System]:
     """Class decorator; refuses a second system with the same task and name, or an unknown `tuned_on`."""
     if cls.tuned_on not in TUNED_ON:
         raise ValueError(f"system {cls.name!r}: tuned_on must be one of {', '.join(TUNED_ON)}, not {cls.tuned_on!r}")
     key = (cls.task, cls.name)
     if key in _SYSTEMS and _SYSTEMS[key] is not cls:
-        raise ValueError(f"system {cls.name!r} is already registered for task {cls.task!r} "
+        raise DuplicateSystem(f"system {cls.name!r} is already registered for task {cls.task!r} "
                          f"by {_SYSTEMS[key].__module__}")
     _SYSTEMS[key] = cls
     return cls
@@ -37,7 +42,9 @@ def _load_builtins_and_plugins() -> None:
     _LOADED = True
     importlib.import_module("baselines.systems")
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        _register_object(ep.load(), ep.value)
+        with guarded(f"entry point {ep.value}", "loading"):
+            loaded = ep.load()
+        _register_object(loaded, ep.value)
 
 
 def _register_object(obj, spec: str) -> list[type[System]]:
@@ -45,7 +52,8 @@ def _register_object(obj, spec: str) -> list[type[System]]:
     if inspect.isclass(obj) and issubclass(obj, System):
         return [register(obj)]
     if callable(obj):
-        made = obj()
+        with guarded(spec, "calling it"):
+            made = obj()
         made = made if isinstance(made, (list, tuple)) else [made]
         if all(inspect.isclass(m) and issubclass(m, System) for m in made):
             return [register(m) for m in made]
@@ -55,10 +63,11 @@ def _register_object(obj, spec: str) -> list[type[System]]:
 def from_spec(spec: str) -> list[type[System]]:
     """Import `module:callable` and register what it names."""
     module_name, _, attr = spec.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        raise UserError(f"{spec}: cannot import {module_name!r} ({err})") from None
+    with guarded(spec, "import"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as err:
+            raise UserError(f"{spec}: cannot import {module_name!r} ({err})") from None
     if not hasattr(module, attr):
         raise UserError(f"{spec}: module {module_name!r} has no attribute {attr!r}")
     return _register_object(getattr(module, attr), spec)

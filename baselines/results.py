@@ -13,6 +13,7 @@ Every result file follows baselines/result.schema.json.
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from baselines.provenance import code_version, packages
 from baselines.runner import Scored
 from baselines.significance import ALPHA, MIN_DOCUMENTS, Verdict
 from baselines.tasks import TASKS
+from corpus.atomic import replace_set
 
 RESULT_SCHEMA = "newsbench.result/2"
 SCHEMA_FILE = Path(__file__).with_name("result.schema.json")
@@ -90,37 +92,39 @@ def file_stem(system_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", system_id)
 
 
-def write_results(root: Path, ctx: Context, tables: list[Table]) -> None:
+def result_files(prefix: str, ctx: Context, tables: list[Table]) -> dict[str, bytes | str]:
     """One JSON result and one Parquet predictions file per system, task and condition."""
+    files: dict[str, bytes | str] = {}
     for t in tables:
-        folder = root / t.task / t.condition
-        folder.mkdir(parents=True, exist_ok=True)
         for s in t.scored:
-            stem = file_stem(s.system["id"])
-            (folder / f"{stem}.json").write_text(json.dumps(to_json(s, ctx, t), indent=1) + "\n", encoding="utf-8")
-            s.predictions.to_parquet(folder / f"{stem}.parquet", index=False)
+            stem = f"{prefix}{t.task}/{t.condition}/{file_stem(s.system['id'])}"
+            files[f"{stem}.json"] = json.dumps(to_json(s, ctx, t), indent=1) + "\n"
+            buffer = io.BytesIO()
+            s.predictions.to_parquet(buffer, index=False)
+            files[f"{stem}.parquet"] = buffer.getvalue()
+    return files
 
 
-def write_board(root: Path, board: dict, json_name: str, md_name: str, title: str) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / json_name).write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
-    (root / md_name).write_text(leaderboard.markdown(board, title=title), encoding="utf-8")
-    return root / md_name
+def board_files(board: dict, json_name: str, md_name: str, title: str) -> dict[str, str]:
+    return {json_name: json.dumps(board, indent=1) + "\n", md_name: leaderboard.markdown(board, title=title)}
 
 
 def write(out: Path, ctx: Context, tables: list[Table], optional: list[Table], run_label: str | None) -> Path:
-    """Write every result file and the leaderboard(s); returns the main leaderboard's Markdown file.
+    """Write every result file and the leaderboard(s) as one set (corpus.atomic.replace_set): a
+    failure or kill never leaves a new leaderboard.json beside an old LEADERBOARD.md. Returns the
+    main leaderboard's Markdown file.
 
     `run_label` None marks the canonical run; any other run goes below runs/<label>/.
     """
     root = out / ctx.bench.version
     if run_label is not None:
         root = root / "runs" / file_stem(run_label)
-    write_results(root, ctx, tables)
-    board = write_board(root, leaderboard.snapshot(ctx, tables), leaderboard.JSON_NAME, "LEADERBOARD.md",
-                        "Leaderboard" if run_label is None else f"Run {run_label} (not the canonical leaderboard)")
+    files = result_files("", ctx, tables) | board_files(
+        leaderboard.snapshot(ctx, tables), leaderboard.JSON_NAME, "LEADERBOARD.md",
+        "Leaderboard" if run_label is None else f"Run {run_label} (not the canonical leaderboard)")
     if any(t.scored for t in optional):
-        write_results(root / "optional", ctx, optional)
-        write_board(root, leaderboard.snapshot(ctx, optional, with_versions=True), leaderboard.OPTIONAL_JSON_NAME,
-                    "LEADERBOARD.optional.md", "Optional systems (not on the canonical leaderboard)")
-    return board
+        files |= result_files("optional/", ctx, optional) | board_files(
+            leaderboard.snapshot(ctx, optional, with_versions=True), leaderboard.OPTIONAL_JSON_NAME,
+            "LEADERBOARD.optional.md", "Optional systems (not on the canonical leaderboard)")
+    replace_set(root, files)
+    return root / "LEADERBOARD.md"

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from labels.cli import UserError, run
-from baselines import registry, results
+from labels.cli import CheckFailed, UserError, run
+from baselines import arguments, registry, results
 from baselines.bootstrap import resample_weights
 from baselines.conditions import view
 from baselines.data import Bench, load_bench
+from baselines.guard import SystemFailed, call
 from baselines.leaderboard import Table
 from baselines.protocol import PROTOCOLS
 from baselines.runner import Scored, run_one
@@ -35,14 +36,14 @@ def plan(task_names: list[str], specs: list[str] | None, seed: int) -> dict[str,
     chosen: dict[str, list[System]] = {t: [] for t in task_names}
     if not specs:
         for t in task_names:
-            chosen[t] = [cls(seed=seed) for cls in registry.available(t)]
+            chosen[t] = [call(cls.name, "construction", cls, seed) for cls in registry.available(t)]
         return chosen
     for spec in specs:
         matched = [(cls, params) for cls, params in registry.resolve(spec) if cls.task in chosen]
         if not matched:
             raise UserError(f"system {spec!r} answers none of the tasks {', '.join(task_names)}")
         for cls, params in matched:
-            chosen[cls.task].append(cls(seed=seed, **params))
+            chosen[cls.task].append(call(spec, "construction", lambda: cls(seed=seed, **params)))
     return chosen
 
 
@@ -72,7 +73,7 @@ def fit_bench(dataset: str | None, revision: str | None, scored: Bench) -> Bench
 
 def score_condition(task_name: str, condition: str, bench: Bench, train: Bench | None, systems: list[System],
                     args: argparse.Namespace, split_optional: bool,
-                    skipped: dict[str, str]) -> tuple[Table, Table]:
+                    skipped: dict[str, str], failed: list[str]) -> tuple[Table, Table]:
     """Every system on one task under one condition: the table, and the optional systems' table."""
     task = TASKS[task_name]
     scored_view = view(task, bench, condition)
@@ -85,6 +86,9 @@ def score_condition(task_name: str, condition: str, bench: Bench, train: Bench |
             scored = run_one(system, scored_view, resamples, args.seed, train_view)
         except SystemUnavailable as why:
             skipped[f"{task_name}/{system.name}"] = str(why)
+            continue
+        except SystemFailed as why:
+            failed.append(f"failed {task_name} ({condition}): {why}")
             continue
         (extra if split_optional and not registry.builtin(type(system)) else main).append(scored)
     best, verdicts = compare_to_best(main, resamples, extra)
@@ -104,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test", help="split to score (default: test)")
     parser.add_argument("--out", type=Path, default=DEFAULT.results_dir,
                         help="results folder (default: the project's results/)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+    parser.add_argument("--seed", type=arguments.seed, default=DEFAULT_SEED,
                         help=f"seed for folds, models and bootstrap (default: {DEFAULT_SEED})")
-    parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
+    parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES,
                         help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")
     parser.add_argument("--list", action="store_true", help="list the registered systems and exit")
     args = parser.parse_args(argv)
@@ -116,20 +120,24 @@ def main(argv: list[str] | None = None) -> int:
             summary = (cls.__doc__ or "").strip().split("\n")[0]
             print(f"{cls.task:12} {cls.name:20} tuned on {cls.tuned_on:10} {summary}")
         return 0
-    if args.resamples < 10:
-        raise UserError("--resamples must be at least 10")
     bench = load_bench(args.dataset, args.split, args.revision)
     train = fit_bench(args.dataset, args.revision, bench)
     systems = plan(task_names, args.system, args.seed)
     label = run_label(args)
     ctx = results.Context.of(bench, args.seed, args.resamples)
-    tables, optional, skipped = [], [], {}
+    tables, optional, skipped, failed = [], [], {}, []
     for task_name in task_names:
         for condition in PROTOCOLS[task_name].conditions:
             table, extra = score_condition(task_name, condition.name, bench, train, systems[task_name], args,
-                                           label is None, skipped)
+                                           label is None, skipped, failed)
             tables.append(table)
             optional.append(extra)
+    if not any(t.scored for t in tables + optional):
+        raise CheckFailed("nothing was scored, nothing was written:\n  " + "\n  ".join(
+            [f"skipped {what}: {why}" for what, why in skipped.items()]
+            + failed or ["no system was run"]))
+    if failed and label is None:
+        label = "incomplete"  # a run with a failed system never replaces the canonical leaderboard
     board = results.write(args.out, ctx, tables, optional, label)
     print(board.read_text(encoding="utf-8"))
     if any(t.scored for t in optional):
@@ -137,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     for what, why in skipped.items():
         print(f"skipped {what}: {why}")
     print(f"results written to {board.parent}/" + ("" if label is None else " (not the canonical leaderboard)"))
+    if failed:
+        raise CheckFailed("some systems failed; the others' results were written:\n  "
+                          + "\n  ".join(failed))
     return 0
 
 

@@ -13,6 +13,7 @@ from baselines import predictions
 from baselines.bootstrap import Interval, Resamples, intervals
 from baselines.breakdown import by_publisher, macro_over_documents
 from baselines.conditions import View
+from baselines.guard import SystemFailed, guarded_predict, guarded_predict_with_gold, system_id
 from baselines.metrics import Metric, for_task
 from baselines.system import System
 from baselines.tasks import TASKS, Task, TaskInput
@@ -36,19 +37,15 @@ class Scored:
     publishers: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # publisher -> metric -> key
 
 
-def system_id(system: System) -> str:
-    arg = getattr(system, "argument", None)
-    return f"{system.name}:{system.params[arg]}" if arg and arg in system.params else system.name
-
-
 def predict(task: Task, system: System, view: View, seed: int,
             train: View | None = None) -> tuple[pd.DataFrame, Training | None]:
     """Predictions for every unit of the view; a learned system is fitted on the training view
-    (or, without one, cross-fitted and labelled so)."""
+    (or, without one, cross-fitted and labelled so). Every call into the system is guarded
+    (baselines.guard) and gets its own copy of the data."""
     if system.sees_gold:
-        return system.predict_with_gold(view.inputs, view.gold), None
+        return guarded_predict_with_gold(system, view.inputs, view.gold), None
     if not system.learned:
-        return system.predict(view.inputs), None
+        return guarded_predict(system, view.inputs), None
     return fit_predict(system, view, train, seed)
 
 
@@ -95,7 +92,7 @@ def checked_predictions(task: Task, system: System, view: View, seed: int,
     try:
         return predictions.check(task, pred, view.inputs, f"system {system_id(system)}"), training, seconds
     except UserError as err:
-        raise UserError(f"{task.name}: {err} (a bug in the system, not in the data)") from None
+        raise SystemFailed(f"{task.name}: {err} (a bug in the system, not in the data)") from None
 
 
 def run_one(system: System, view: View, resamples: Resamples, seed: int, train: View | None = None) -> Scored:

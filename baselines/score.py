@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from labels.cli import UserError, run
-from baselines import predictions
+from baselines import arguments, predictions
 from baselines.bootstrap import paired, resample_weights
 from baselines.data import load_bench
 from baselines.metrics import for_task
@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", help="dataset folder or Hub id (default: the bundled dataset/)")
     parser.add_argument("--revision", help="Hub revision, e.g. v1.0.0")
     parser.add_argument("--split", default="test")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES)
+    parser.add_argument("--seed", type=arguments.seed, default=0)
+    parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES)
     args = parser.parse_args(argv)
     if args.on and args.compare is None:
         raise UserError("--on needs --compare FILE: it names the values the two files are compared on")

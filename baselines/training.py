@@ -8,6 +8,7 @@ import pandas as pd
 
 from baselines.conditions import View
 from baselines.folds import DEFAULT_K, FoldProtocol, assign_folds
+from baselines.guard import guarded_fit, guarded_new, guarded_predict
 from baselines.system import System
 from baselines.tasks import TASKS
 
@@ -37,7 +38,7 @@ class Training:
 
 def fresh(system: System) -> System:
     """An unfitted copy with the same seed and parameters, so one fit never leaks into another."""
-    return type(system)(seed=system.seed, **system.params)
+    return guarded_new(system)
 
 
 def fallback_reason(scored: View, train: View | None) -> str | None:
@@ -61,8 +62,8 @@ def cross_fit(system: System, scored: View, seed: int, k: int = DEFAULT_K) -> tu
             continue
         train = inputs.subset(~held_out)
         model = fresh(system)
-        model.fit(train, task.rows_for_units(scored.gold, train.units))
-        parts.append(model.predict(inputs.subset(held_out)))
+        guarded_fit(model, train, task.rows_for_units(scored.gold, train.units))
+        parts.append(guarded_predict(model, inputs.subset(held_out)))
     return pd.concat(parts, ignore_index=True), protocol
 
 
@@ -70,8 +71,8 @@ def fit_predict(system: System, scored: View, train: View | None, seed: int) -> 
     reason = fallback_reason(scored, train)
     if reason is None:
         model = fresh(system)
-        model.fit(train.inputs, train.gold)
-        return model.predict(scored.inputs), Training(FIT_ON_SPLIT, train.split, train.n_documents,
+        guarded_fit(model, train.inputs, train.gold)
+        return guarded_predict(model, scored.inputs), Training(FIT_ON_SPLIT, train.split, train.n_documents,
                                                       len(train.inputs.units), None, None)
     pred, folds = cross_fit(system, scored, seed)
     return pred, Training(CROSS_FITTED, scored.split, scored.n_documents, len(scored.inputs.units), folds, reason)

@@ -10,26 +10,46 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from labels.cli import UserError, run
 from labels.text import doc_id_of
+from labels.userfiles import read_bytes
 from corpus import manifest
-from corpus.ingest import MAX_PAGE_BYTES, PageError, read_page
+from corpus.atomic import write_file
+from corpus.documents import page_path
+from corpus.ingest import MAX_PAGE_BYTES, PageError, read_page, reread_page
+from corpus.lock import corpus_lock
 from corpus.manifest import Entry
 from corpus.sources import DEFAULT, Sources
 from corpus.splits import SPLITS, assign_split
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_PAGE_BYTES + 1)
-    except OSError as err:
-        raise UserError(f"{path}: cannot read: {err.strerror}") from None
-    if len(raw) > MAX_PAGE_BYTES:
-        raise UserError(f"{path}: larger than {MAX_PAGE_BYTES // 2**20} MiB: not a news page")
-    return raw
+def near_key(text: str) -> str:
+    """What is left when whitespace is ignored: copies differing only in spaces, NBSPs or blank
+    lines get different ids but the same key, and must not land in different splits."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def _near_keys(sources: Sources, known: dict[str, Entry]) -> dict[str, Entry]:
+    keys = {}
+    for entry in known.values():
+        try:
+            raw = page_path(sources, entry).read_bytes()
+            keys[near_key(reread_page(raw, entry.format, entry.encoding, entry.renderer).text)] = entry
+        except (OSError, UserError, PageError):
+            continue  # a missing or broken stored page is corpus.build's to report
+    return keys
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: Path
+    raw: bytes
+    entry: Entry
+    warning: str | None = None
 
 
 def _pages_path(path: Path, pages_dir: Path | None) -> str | None:
@@ -72,13 +92,18 @@ def split_for(publisher: str | None, doc_id: str, requested: str | None, known: 
 
 def plan(files: list[Path], sources: Sources, *, publisher: str | None, url: str | None,
          language: str, license: str, split: str | None,
-         provenance: dict[str, dict] | None = None) -> list[tuple[Path, bytes, Entry]]:
+         provenance: dict[str, dict] | None = None) -> list[Planned]:
     """What adding these files would do; raises UserError for unreadable, unfit or duplicate pages."""
     known = {e.doc_id: e for e in manifest.read(sources.manifest)}
     by_sha = {e.source_sha256: e for e in known.values()}
-    planned: list[tuple[Path, bytes, Entry]] = []
+    near = _near_keys(sources, known)
+    planned: list[Planned] = []
     for path in files:
-        raw = _read_bytes(path)
+        raw = read_bytes(path, "page", MAX_PAGE_BYTES)
+        try:
+            name = path.name.encode("utf-8").decode("utf-8")
+        except UnicodeEncodeError:
+            raise UserError(f"{path}: the file name is not UTF-8; rename the file") from None
         try:
             page = read_page(raw)
         except PageError as err:
@@ -94,29 +119,55 @@ def plan(files: list[Path], sources: Sources, *, publisher: str | None, url: str
             raise UserError(f"{path}: not listed in the provenance list; nothing was added")
         if meta.get("sha256") not in (None, sha):
             raise UserError(f"{path}: sha256 {sha} differs from the provenance list's {meta['sha256']}")
-        entry = Entry(
-            doc_id=doc_id, source_file=path.name, source_sha256=sha,
+        twin, warning = near.get(near_key(page.text)), None
+        chosen = split_for(publisher, doc_id, split, known, path)
+        if twin is not None:
+            if chosen != twin.split and split is None and not any(
+                    e.publisher == publisher for e in known.values() if publisher is not None):
+                chosen = twin.split  # a new publisher's near-copy follows its original
+            warning = (f"warning: {path}: near-duplicate of document {twin.doc_id} (differs only in whitespace); "
+                       + (f"it goes to that page's split, {chosen}" if chosen == twin.split else
+                          f"it goes to {chosen} while that page is in {twin.split}: the two straddle splits"))
+        entry = manifest.from_dict(dict(
+            doc_id=doc_id, source_file=name, source_sha256=sha,
             publisher=publisher, url=meta.get("url", url), language=meta.get("lang", language),
-            license=meta.get("licence", license),
-            split=split_for(publisher, doc_id, split, known, path),
+            license=meta.get("licence", license), split=chosen,
             format=page.format, compression="gzip" if page.compressed else None,
             encoding=page.encoding, renderer=page.renderer,
             pages_path=_pages_path(path, sources.pages_dir),
             date=meta.get("date"), license_evidence=meta.get("evidence"),
-        )
-        known[doc_id] = by_sha[sha] = entry
-        planned.append((path, raw, entry))
+        ), f"{path}")
+        known[doc_id] = by_sha[sha] = near[near_key(page.text)] = entry
+        planned.append(Planned(path, raw, entry, warning))
     return planned
 
 
-def add(files: list[Path], sources: Sources = DEFAULT, **provenance) -> list[Entry]:
-    planned = plan(files, sources, **provenance)
-    sources.raw_dir.mkdir(parents=True, exist_ok=True)
-    for _, raw, entry in planned:
-        if not entry.external:
-            (sources.raw_dir / entry.raw_name).write_bytes(raw)
-    manifest.write(sources.manifest, manifest.read(sources.manifest) + [e for _, _, e in planned])
-    return [e for _, _, e in planned]
+def commit(planned: list[Planned], sources: Sources) -> None:
+    """Store the pages, then the manifest that lists them (the commit point); on any failure the
+    pages stored so far are removed again."""
+    stored: list[Path] = []
+    try:
+        for p in planned:
+            target = sources.raw_dir / p.entry.raw_name
+            if not p.entry.external and not target.exists():
+                write_file(target, p.raw)
+                stored.append(target)
+        manifest.write(sources.manifest, manifest.read(sources.manifest) + [p.entry for p in planned])
+    except BaseException:
+        for target in stored:
+            target.unlink(missing_ok=True)
+        raise
+
+
+def add(files: list[Path], sources: Sources = DEFAULT, *, warn=None, **provenance) -> list[Entry]:
+    """Plan (read, decode, check) every file, then commit them together, all under the corpus lock."""
+    with corpus_lock(sources.lock_file):
+        planned = plan(files, sources, **provenance)
+        commit(planned, sources)
+    for p in planned:
+        if p.warning:
+            (warn or (lambda line: print(line, file=sys.stderr)))(p.warning)
+    return [p.entry for p in planned]
 
 
 def main(argv: list[str] | None = None) -> int:

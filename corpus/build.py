@@ -1,25 +1,28 @@
 """`python -m corpus.build [--check]`: documents and gold labels in, the versioned dataset out.
 
-The build writes into a temporary folder beside the target and swaps it in at
-the end, so a failed or interrupted build leaves the previous dataset intact.
+The build writes into a staging folder beside the target and swaps it in at the
+end in one atomic step, so a failed or interrupted build leaves the previous dataset
+intact.
 `--check` rebuilds elsewhere and compares, failing when the committed dataset
-is stale or when its content changed without a version bump.
+is stale or when its content differs from what its version was recorded with
+(corpus/releases.jsonl).
 """
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 from labels.cli import UserError, run
+from labels.userfiles import read_text
 from labels.problems import InvalidLabels, Problem
 from labels.validate import Withheld, gold_for
-from corpus import card
+from corpus import card, releases
+from corpus.atomic import new_stage, swap_in, writing
 from corpus.documents import iter_documents
 from corpus.fingerprint import Fingerprint
+from corpus.lock import corpus_lock
 from corpus.parquet_sink import ParquetSink
 from corpus.rows import rows_for
 from corpus.sources import DEFAULT, Sources
@@ -33,7 +36,7 @@ def check_version(sources: Sources) -> str:
     version = sources.version()
     if not _SEMVER.match(version):
         raise UserError(f"{sources.version_file}: version {version!r} is not semver (MAJOR.MINOR.PATCH)")
-    changelog = sources.changelog.read_text(encoding="utf-8") if sources.changelog.exists() else ""
+    changelog = read_text(sources.changelog, "changelog") if sources.changelog.exists() else ""
     if not re.search(rf"^## (\[{re.escape(version)}\]|{re.escape(version)})(\s|$)", changelog, re.MULTILINE):
         raise UserError(f"{sources.changelog}: no entry '## [{version}]' for the dataset version")
     return version
@@ -61,10 +64,11 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
         if problems:
             continue  # keep validating the rest, but write nothing more
         split = doc.entry.split
-        for config, rows in rows_for(doc, gold).items():
+        rows_of = rows_for(doc, gold)
+        fingerprint.add_document(doc.doc_id, split, rows_of)
+        for config, rows in rows_of.items():
             for row in rows:
                 sink.add(config, split, row)
-                fingerprint.update(config, split, row)
                 summary.observe(config, split, row)
     orphans = {p.stem for p in sources.gold_dir.glob("*.json")} - seen
     problems += [Problem(str(sources.gold_dir / f"{d}.json"), d, "doc_id", "no such document in the corpus manifest")
@@ -79,28 +83,24 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
     return summary
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def build(sources: Sources = DEFAULT, out: Path | None = None) -> Summary:
-    """Build into a temporary sibling of out, then swap it in; on any failure out is untouched."""
+    """Build into a staging sibling of out, then swap it in whole, under the corpus lock; on any
+    failure out is untouched. The first build of a new version records its fingerprint."""
     out = out or sources.dataset_dir
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; the dataset is for everyone
-    try:
-        summary = write_dataset(sources, tmp)
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if out.exists():
-            os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-        return summary
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with corpus_lock(sources.lock_file):
+        stage = new_stage(out)
+        try:
+            with writing(out):
+                summary = write_dataset(sources, stage)
+            why = releases.problem(sources, summary.version, summary.fingerprint)
+            if why:
+                raise UserError(f"{sources.version_file}: {why}")
+            releases.record(sources, summary.version, summary.fingerprint)
+            with writing(out):
+                swap_in(stage, out)
+            return summary
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

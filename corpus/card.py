@@ -10,6 +10,7 @@ from pathlib import Path
 from huggingface_hub import DatasetCardData
 
 from labels import scheme
+from labels.userfiles import read_json
 from corpus import markdown
 from corpus.features import CONFIGS, FEATURES
 from corpus.parquet_sink import data_file
@@ -177,7 +178,7 @@ def _recorded_board(summary: Summary, sources: Sources) -> tuple[dict | None, st
     path = sources.results_dir / summary.version / leaderboard.JSON_NAME
     if not path.exists():
         return None, f"No leaderboard is recorded for version {summary.version} yet (run `python -m baselines.run`).\n"
-    board = json.loads(path.read_text(encoding="utf-8"))
+    board = read_json(path, "leaderboard")
     if board["dataset"]["fingerprint"] != summary.fingerprint:
         return None, (f"The recorded leaderboard is for fingerprint `{board['dataset']['fingerprint']}`, not this "
                       f"build's `{summary.fingerprint}`: run `python -m baselines.run` again.\n")

@@ -8,8 +8,9 @@ from typing import Iterator
 
 from labels.cli import UserError
 from labels.text import doc_id_of
+from labels.userfiles import read_bytes
 from corpus import manifest
-from corpus.ingest import Page, PageError, reread_page
+from corpus.ingest import MAX_PAGE_BYTES, Page, PageError, reread_page
 from corpus.manifest import Entry
 from corpus.sources import Sources
 from corpus.splits import SPLITS
@@ -41,10 +42,7 @@ def page_path(sources: Sources, entry: Entry) -> Path:
 def read_document(sources: Sources, entry: Entry) -> Document:
     """Load one stored page and prove it is the page the manifest names, read the way it was read."""
     path = page_path(sources, entry)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise UserError(f"{path}: cannot read the document listed in {sources.manifest}: {err.strerror}") from None
+    raw = read_bytes(path, f"document listed in {sources.manifest}", MAX_PAGE_BYTES)
     if hashlib.sha256(raw).hexdigest() != entry.source_sha256:
         raise UserError(f"{path}: bytes differ from the manifest's source_sha256 for {entry.doc_id}")
     try:

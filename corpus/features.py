@@ -5,6 +5,8 @@ changelog entry; tests pin it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from datasets import ClassLabel, Features, List, Value
 
 from labels import scheme
@@ -75,6 +77,21 @@ FEATURES: dict[str, Features] = {
 }
 
 CONFIGS: tuple[str, ...] = tuple(FEATURES)
+
+
+def describe(feat: Any) -> Any:
+    """The project's own, library-independent description of a column type: a dtype name,
+    {"class_label": names}, {"list": inner} or {"struct": [[field, inner], ...]} (fields in order)."""
+    kind = type(feat).__name__
+    if kind == "ClassLabel":
+        return {"class_label": list(feat.names)}
+    if kind == "Value":
+        return feat.dtype
+    if kind == "List":
+        return {"list": describe(feat.feature)}
+    if isinstance(feat, dict):
+        return {"struct": [[name, describe(inner)] for name, inner in feat.items()]}
+    raise TypeError(f"no description for column type {kind}")
 
 # Columns that identify a row: a predictions file must carry these to be scored.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -1,39 +1,51 @@
 """Content fingerprint: sha256 over canonical rows and schema, never over Parquet bytes.
 
-Parquet bytes change with the pyarrow version; the content does not. Rows are
-fed in build order, so the digest streams and never holds the corpus in memory.
+Parquet bytes change with the pyarrow version; the content does not. Each document's rows
+are sorted by their natural keys (not the order the gold file lists them in) and hashed
+into a per-document digest; the digests are combined in doc_id order, so the fingerprint
+does not depend on build order or on how the corpus is split into shards. The schema is
+hashed from the project's own description of it (corpus.features.describe), not from a
+library's serialisation, which may change between versions.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, Mapping
 
-from corpus.features import CONFIGS, FEATURES
+from corpus.features import CONFIGS, FEATURES, KEYS, describe
 
 
-def canonical(row: dict[str, Any]) -> bytes:
+def canonical(row: Any) -> bytes:
     return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def schema_description() -> dict[str, list[list[Any]]]:
+    """Every config's columns in order, each as [name, description]."""
+    return {config: [[name, describe(feat)] for name, feat in FEATURES[config].items()] for config in CONFIGS}
+
+
+def document_digest(doc_id: str, split: str, rows: Mapping[str, list[dict[str, Any]]]) -> str:
+    """One document's contribution: its split and every config's rows in natural-key order."""
+    h = hashlib.sha256(canonical({"doc_id": doc_id, "split": split}) + b"\n")
+    for config in CONFIGS:
+        h.update(config.encode() + b"\n")
+        encoded = sorted((tuple(row[k] for k in KEYS[config]), canonical(row)) for row in rows.get(config, ()))
+        for _, line in encoded:
+            h.update(line + b"\n")
+    return h.hexdigest()
 
 
 class Fingerprint:
     def __init__(self) -> None:
-        self._configs = {name: hashlib.sha256() for name in CONFIGS}
+        self._documents: dict[str, str] = {}
 
-    def update(self, config: str, split: str, row: dict[str, Any]) -> None:
-        h = self._configs[config]
-        h.update(split.encode())
-        h.update(b"\t")
-        h.update(canonical(row))
-        h.update(b"\n")
-
-    def config_digests(self) -> dict[str, str]:
-        return {name: h.hexdigest() for name, h in self._configs.items()}
+    def add_document(self, doc_id: str, split: str, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        self._documents[doc_id] = document_digest(doc_id, split, rows)
 
     def hexdigest(self) -> str:
-        """The dataset fingerprint: the schema of every config plus each config's row digest."""
-        whole = {
-            "schema": {name: FEATURES[name].to_dict() for name in CONFIGS},
-            "rows": self.config_digests(),
-        }
-        return hashlib.sha256(canonical(whole)).hexdigest()[:16]
+        """The dataset fingerprint: the schema, then every document's digest in doc_id order."""
+        h = hashlib.sha256(canonical({"schema": schema_description()}) + b"\n")
+        for doc_id in sorted(self._documents):
+            h.update(f"{doc_id}\t{self._documents[doc_id]}\n".encode())
+        return h.hexdigest()[:16]

@@ -12,7 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from labels.text import normalise
+from labels.text import NotPlainText, normalise
 from corpus.html.encoding import EncodingError, decode
 from corpus.html.render import RENDERER, Rendered, render
 
@@ -22,7 +22,6 @@ _HTML_START = re.compile(
     rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|text\s[^>]*\bid=|meta[\s>]|title[\s>])",
     re.IGNORECASE | re.DOTALL)
 _HTML_ANYWHERE = re.compile(rb"<(html|body)[\s>]", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class PageError(ValueError):
@@ -63,14 +62,6 @@ def is_html(data: bytes) -> bool:
     return bool(_HTML_START.match(head) or _HTML_ANYWHERE.search(head))
 
 
-def _check_visible(text: str) -> None:
-    """NUL and other control characters mean a binary file or a wrongly decoded one."""
-    m = _CONTROL.search(text)
-    if m:
-        raise PageError(f"control character U+{ord(m.group()):04X} at character {m.start()}: "
-                        f"a binary file or a wrong encoding, not a page")
-
-
 def read_page(raw: bytes) -> Page:
     """Read new bytes: gzip, HTML or plain text, encoding chosen as corpus.html.encoding says."""
     if not raw:
@@ -86,10 +77,10 @@ def read_page(raw: bytes) -> Page:
             raise PageError(str(err)) from None
         return _html_page(decoded.text, compressed, decoded.encoding, decoded.source)
     try:
-        text = normalise(data)
-    except UnicodeDecodeError as err:
-        raise PageError(f"not UTF-8 (byte {err.start}) and not HTML: convert it to UTF-8 first") from None
-    _check_visible(text)
+        text = normalise(data)  # refuses control characters too (labels.text.decode_plain)
+    except NotPlainText as err:
+        raise PageError(str(err) if err.byte is None else
+                        f"not UTF-8 (byte {err.byte}) and not HTML: convert it to UTF-8 first") from None
     if not text.strip():
         raise PageError("the page has no visible text")
     return Page(text, "text", compressed, "utf-8", "plain-text", None, ())

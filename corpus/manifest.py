@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterator
 
 from labels.cli import UserError
+from corpus.atomic import write_file
 from corpus.splits import SPLITS
 
 
@@ -58,7 +58,7 @@ def iter_entries(path: Path) -> Iterator[tuple[int, Entry]]:
         # str.splitlines() would treat as line breaks.
         for number, raw in enumerate(fh, 1):
             if raw.strip():
-                entry = _parse(raw.decode("utf-8"), f"{path}: line {number}")
+                entry = _parse(raw, f"{path}: line {number}")
                 if entry.doc_id in seen:
                     raise UserError(f"{path}: line {number}: doc_id {entry.doc_id} appears twice")
                 seen.add(entry.doc_id)
@@ -70,20 +70,34 @@ def entry_at(path: Path, offset: int) -> Entry:
     """Re-read one entry by its byte offset (from iter_entries)."""
     with path.open("rb") as fh:
         fh.seek(offset)
-        return _parse(fh.readline().decode("utf-8"), f"{path}: byte {offset}")
+        return _parse(fh.readline(), f"{path}: byte {offset}")
 
 
 def read(path: Path) -> list[Entry]:
     return [entry for _, entry in iter_entries(path)]
 
 
-def _parse(raw: str, where: str) -> Entry:
+# Provenance goes into tables and one-line messages: a line break or control character in it
+# would break them, and a lone surrogate cannot be written as UTF-8 at all.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _parse(raw: bytes, where: str) -> Entry:
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise UserError(f"{where}: not UTF-8 (byte {err.start})") from None
     except json.JSONDecodeError as err:
         raise UserError(f"{where}: not valid JSON ({err.msg})") from None
+    except RecursionError:
+        raise UserError(f"{where}: not a manifest entry (JSON nested too deeply)") from None
     if not isinstance(obj, dict):
         raise UserError(f"{where}: expected a JSON object")
+    return from_dict(obj, where)
+
+
+def from_dict(obj: dict, where: str) -> Entry:
+    """An entry from its fields, or a UserError naming where, the field and what is wrong."""
     # Lines written before the HTML fields existed are plain-text pages read as UTF-8.
     obj = {**{k: v for k, v in _DEFAULTS.items() if k not in obj and isinstance(v, str)}, **obj}
     for name in _FIELDS:
@@ -92,6 +106,15 @@ def _parse(raw: str, where: str) -> Entry:
             raise UserError(f"{where}: {name}: missing or not a string")
         if value is not None and not isinstance(value, str):
             raise UserError(f"{where}: {name}: expected a string or null")
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UserError(f"{where}: {name}: holds a lone surrogate (not valid Unicode text)") from None
+            bad = _CONTROL.search(value)
+            if bad:
+                raise UserError(f"{where}: {name}: holds a line break or control character "
+                                f"(U+{ord(bad.group()):04X}); give it on one line")
     unknown = sorted(set(obj) - set(_FIELDS))
     if unknown:
         raise UserError(f"{where}: {unknown[0]}: unknown field")
@@ -103,10 +126,6 @@ def _parse(raw: str, where: str) -> Entry:
 
 
 def write(path: Path, entries: list[Entry]) -> None:
-    """Write sorted by doc_id, atomically: a crash never leaves half a manifest."""
+    """Write sorted by doc_id, atomically (keeping the file's mode): a crash never leaves half a manifest."""
     lines = [json.dumps(asdict(e), ensure_ascii=False, sort_keys=False) for e in sorted(entries, key=lambda e: e.doc_id)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(line + "\n" for line in lines))
-    os.replace(tmp, path)
+    write_file(path, "".join(line + "\n" for line in lines))

@@ -33,6 +33,7 @@ from huggingface_hub import errors as hf_errors
 
 from labels.cli import CheckFailed, UserError, run
 from labels.problems import InvalidLabels
+from corpus.atomic import new_stage, swap_in, writing
 from corpus.parquet_sink import read_metadata
 from corpus.sources import DEFAULT, Sources
 
@@ -277,8 +278,13 @@ def publish(repo_id: str, dataset: Path | None = None, *, private: bool = False,
         release = Release(repo_id, version, fingerprint, files)
 
         if dry_run is not None:
-            dry_run.mkdir(parents=True, exist_ok=True)
-            stage(staged, dry_run)
+            with writing(dry_run):  # staged whole beside it, then swapped in: never half a copy
+                folder = new_stage(dry_run, "staging")
+                try:
+                    stage(staged, folder)
+                    swap_in(folder, dry_run)
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
             release.status, release.staged = "dry-run", dry_run
             out(f"dry run: staged {len(files)} files for {repo_id} into {dry_run} (nothing uploaded):")
             for name in files:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from labels.cli import UserError, run
 from corpus import manifest
+from corpus.lock import corpus_lock
 from corpus.manifest import Entry
 from corpus.sources import DEFAULT, Sources
 
@@ -24,6 +25,12 @@ def label_files(sources: Sources, doc_id: str) -> list[Path]:
 
 
 def remove(doc_ids: list[str], sources: Sources = DEFAULT) -> list[tuple[Entry, list[Path]]]:
+    """Under the corpus lock (corpus.lock), like every corpus mutation."""
+    with corpus_lock(sources.lock_file):
+        return _remove(doc_ids, sources)
+
+
+def _remove(doc_ids: list[str], sources: Sources) -> list[tuple[Entry, list[Path]]]:
     entries = manifest.read(sources.manifest)
     known = {e.doc_id: e for e in entries}
     missing = [d for d in doc_ids if d not in known]

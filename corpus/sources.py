@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from labels.userfiles import read_text
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,12 +20,18 @@ class Sources:
     dataset_dir: Path
     passes_dir: Path | None = None     # annotation passes, for the card's agreement table
     results_dir: Path | None = None    # leaderboard snapshots, for the card's leaderboard
+    releases: Path | None = None       # version -> fingerprint of each release, for the bump guard
     pages_dir: Path | None = None      # where pages kept outside the repository are found
     external: bool = False             # build those pages too (the full dataset) or only the repository's
 
     @property
     def manifest(self) -> Path:
         return self.raw_dir / "manifest.jsonl"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by every command that changes the corpus or the dataset built from it."""
+        return self.raw_dir.parent / f".{self.raw_dir.name}.lock"
 
     @classmethod
     def at(cls, root: Path) -> "Sources":
@@ -36,6 +44,7 @@ class Sources:
             dataset_dir=root / "dataset",
             passes_dir=root / "labels" / "passes",
             results_dir=root / "results",
+            releases=root / "corpus" / "releases.jsonl",
             pages_dir=root.parent / "shared" / "corpus" / "pages",
         )
 
@@ -56,7 +65,7 @@ class Sources:
                        dataset_dir=dataset_dir or self.dataset_dir.with_name(self.dataset_dir.name + "-full"))
 
     def version(self) -> str:
-        return self.version_file.read_text(encoding="utf-8").strip()
+        return read_text(self.version_file, "version file", limit=1024).strip()
 
 
 DEFAULT = Sources.at(ROOT)

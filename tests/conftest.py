@@ -32,7 +32,7 @@ PACKAGES = ("corpus", "labels", "baselines")  # the card imports baselines.leade
 
 def copy_sources(root: Path, *, dataset: bool = False, code: bool = False) -> Sources:
     """The project's build inputs copied below root: every input Sources.at names (raw pages and
-    manifest, gold labels, annotation passes, leaderboard results, VERSION, CHANGELOG) that exists.
+    manifest, gold labels, annotation passes, leaderboard results, VERSION, CHANGELOG, release record) that exists.
 
     With dataset=True the committed dataset folder is copied too; with code=True the
     project's packages are copied, so `python -m ...` run with cwd=root uses root as
@@ -43,10 +43,11 @@ def copy_sources(root: Path, *, dataset: bool = False, code: bool = False) -> So
         src = getattr(here, name, None)
         if src is not None and src.is_dir():
             shutil.copytree(src, getattr(there, name), ignore=_IGNORE)
-    for name in ("version_file", "changelog"):
-        dst = getattr(there, name)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(getattr(here, name), dst)
+    for name in ("version_file", "changelog", "releases"):
+        src, dst = getattr(here, name), getattr(there, name)
+        if src.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
     if dataset:
         shutil.copytree(COMMITTED, there.dataset_dir)
     if code:

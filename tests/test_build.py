@@ -13,7 +13,7 @@ import pytest
 from conftest import COMMITTED, SEED_ID, cli, copy_sources, edit_gold, tree_hashes
 from benchmarks.synthetic import generate
 from corpus import check
-from corpus.build import build
+from corpus.build import build, write_dataset
 from corpus.features import CONFIGS, FEATURES
 from corpus.parquet_sink import data_file, data_path, read_metadata
 from corpus.sources import Sources
@@ -207,15 +207,15 @@ def test_check_fails_after_a_gold_edit_without_version_bump(with_dataset, tmp_pa
     named = {c: data_path(sources.dataset_dir, c, "test").relative_to(sources.dataset_dir).as_posix() for c in CONFIGS}
     rows = pq.read_table(boilerplate).num_rows
     _edit_first_role(sources)
-    new = build(sources, tmp_path / "scratch").fingerprint
+    new = write_dataset(sources, tmp_path / "scratch").fingerprint
     assert new != old
     before = tree_hashes(sources.dataset_dir)
     with pytest.raises(CheckFailed) as err:
         check.main_check(sources, sources.dataset_dir)
     lines = str(err.value).splitlines()
     assert lines[0] == f"{sources.dataset_dir} is not a fresh build of the sources (run python -m corpus.build):"
-    assert lines[1] == (f"  content changed (fingerprint {old} -> {new}) but the version is still "
-                        f"{sources.version()}: bump VERSION and add a CHANGELOG.md entry")
+    assert lines[1] == (f"  content changed since version {sources.version()} was recorded (fingerprint {old} -> "
+                        f"{new}): bump corpus/VERSION and add a CHANGELOG.md entry")
     assert f"  {named['boilerplate']}: config boilerplate: 1 of {rows} rows differ" in lines
     assert "  README.md: differs from a fresh build" in lines
     for config in ("documents", "entities", "entities_tokens", "stance"):
@@ -236,7 +236,7 @@ def test_check_after_version_bump_then_rebuild(with_dataset):
     with pytest.raises(CheckFailed) as err:
         check.main_check(sources, sources.dataset_dir)
     message = str(err.value)
-    assert "content changed" not in message and "but the version is still" not in message
+    assert "content changed" not in message
     assert "config boilerplate: 1 of " in message
     summary = build(sources)
     assert summary.version == bumped
@@ -262,7 +262,7 @@ def test_check_cli_exits_1_after_a_gold_edit(tmp_path, built):
     _edit_first_role(project)
     done = cli("corpus.build", "--check", cwd=tmp_path / "project")
     assert done.returncode == 1
-    assert "but the version is still" in done.stderr
+    assert "content changed since version" in done.stderr
     assert "config boilerplate: 1 of " in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -21,7 +21,7 @@ def test_bench_decodes_class_labels_to_names():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--dataset", "nosuch"], "error: nosuch: not a dataset folder, nor a Hub id of the form OWNER/NAME\n"),
+    (["--dataset", "nosuch"], "error: nosuch: no such folder, and not a Hub id of the form OWNER/NAME\n"),
     (["--dataset", "someone/news-bench"],
      "error: someone/news-bench: cannot load from the Hub (OfflineModeIsEnabled: "),
     (["--split", "train"], "error: "),

@@ -343,7 +343,7 @@ def test_refuses_a_dataset_built_before_a_gold_edit(project, token, capsys):
     assert api.calls == []
     err = capsys.readouterr().err
     assert err.startswith(f"refusing to publish: {project.dataset_dir} is not a fresh build of the sources")
-    assert f"but the version is still {project.version()}" in err
+    assert f"content changed since version {project.version()} was recorded" in err
 
 
 def test_refuses_parquet_files_that_disagree_on_the_fingerprint(project, token, capsys):

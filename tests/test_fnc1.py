@@ -275,5 +275,5 @@ def test_run_skips_the_systems_without_fnc1_and_records_the_key_with_it(fnc1_env
     capsys.readouterr()
     with pytest.raises(SystemExit) as done:
         run_cli(run.main, args + [str(tmp_path / "without")])
-    assert done.value.code == 0
-    assert f"skipped stance/fnc1-gbdt: no FNC-1 folder at {tmp_path / 'absent'}" in capsys.readouterr().out
+    assert done.value.code == 1  # its only requested system could not run: nothing was scored
+    assert f"skipped stance/fnc1-gbdt: no FNC-1 folder at {tmp_path / 'absent'}" in capsys.readouterr().err

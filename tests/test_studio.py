@@ -168,7 +168,7 @@ def test_cli_refuses_to_overwrite_without_replace(tmp_path):
 
 def test_export_cli_writes_tasks_and_config(tmp_path):
     out = tmp_path / "ls"
-    done = cli("labels.export", "--to", "label-studio", str(out))
+    done = cli("labels.export", "--to", "label-studio", str(out), SEED_ID)
     assert done.returncode == 0, done.stderr
     [task] = json.loads((out / "tasks.json").read_text(encoding="utf-8"))
     assert task["data"]["doc_id"] == SEED_ID and task["data"]["text"] == TEXT

@@ -266,8 +266,10 @@ def scored(bench):
 COUNTS = {
     "capitalised": ((26, 47, 3), (24, 45, 3)),
     "gazetteer": ((20, 20, 9), (20, 20, 7)),
-    "token-logreg": ((3, 5, 26), (3, 5, 24)),
-    "crf": ((2, 8, 27), (2, 8, 25)),
+    # cross-fitted over blocks of the one page, with a gazetteer learned from the training folds only:
+    # under scheme 2 a fold's gold is the few mentions of its content lines, so the taggers learn little
+    "token-logreg": ((1, 4, 28), (1, 4, 26)),
+    "crf": ((4, 6, 25), (4, 6, 23)),
 }
 
 

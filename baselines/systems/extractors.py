@@ -56,10 +56,10 @@ class HtmlExtractor(System):
     def describe(self) -> dict[str, Any]:
         """What ran, and which documents had no markup (fallback), got no text from the extractor,
         or made it fail (with the error; such a page counts as nothing extracted)."""
-        return super().describe() | {
+        return super().describe() | {"details": {
             "reads": "documents.html",
             "plain_text_fallback": {"page": LINES_AS_PARAGRAPHS, "documents": list(self.fallback_documents)},
-            "no_text_extracted": list(self.empty_documents), "failed": dict(self.failed_documents)}
+            "no_text_extracted": list(self.empty_documents), "failed": dict(self.failed_documents)}}
 
     @abstractmethod
     def extract(self, markup: str, language: str | None) -> str:

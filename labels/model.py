@@ -114,14 +114,7 @@ def dump(doc: GoldDocument, redact: bool = False) -> str:
     """JSON with one record per line: compact, and a diff shows exactly the labels that changed.
     With redact, every surface is a digest (labels.redaction): for pages the repository may not hold."""
     data = doc.to_dict()
-    parts = []
-    for key, value in (redaction.redact(data) if redact else data).items():
-        if isinstance(value, list):
-            items = ",\n".join("  " + json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f' "{key}": [\n{items}\n ]' if value else f' "{key}": []')
-        else:
-            parts.append(f' "{key}": {json.dumps(value, ensure_ascii=False)}')
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    return redaction.dumps(redaction.redact(data) if redact else data)
 
 
 def write(path: Path, doc: GoldDocument, redact: bool = False) -> None:

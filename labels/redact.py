@@ -1,36 +1,47 @@
 """`python -m labels.redact FILE...`: rewrite label files without the page text they quote.
 
 For pages kept outside the repository (the pages folder): every surface becomes its
-digest (labels.redaction), after the file is checked against its page, so only a
-valid file is rewritten and the offsets are proved before the text goes.
+digest (labels.redaction). A file is rewritten only when every surface it holds is the
+page's text at its offsets, so the digests prove the same spans the surfaces did; a file
+already redacted is left as it is. Nothing is rewritten unless every file passes.
 """
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
-from labels import model
+from labels import redaction
 from labels.cli import UserError, run
-from labels.problems import InvalidLabels
-from labels.validate import check_file, texts_at_hand
+from labels.problems import InvalidLabels, Problem
+from labels.userfiles import read_text
+from labels.validate import texts_at_hand
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m labels.redact", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="label files (gold, passes or drafts)")
     args = parser.parse_args(argv)
-    missing = [p for p in args.files if not p.is_file()]
-    if missing:
-        raise UserError(f"{missing[0]}: no such file")
     texts = texts_at_hand()
-    checked = []
+    planned, problems = [], []
     for path in args.files:
-        doc, problems = check_file(path, texts)
-        if problems or doc is None:
-            raise InvalidLabels(problems)
-        checked.append((path, doc))
-    for path, doc in checked:
-        model.write(path, doc, redact=True)
+        try:
+            data = json.loads(read_text(path, "label file"))
+        except (json.JSONDecodeError, RecursionError) as err:
+            raise UserError(f"{path}: not a label file ({err})") from None
+        if redaction.is_redacted(data):
+            continue
+        text = texts.get(data.get("doc_id")) if isinstance(data, dict) else None
+        if text is None:
+            raise UserError(f"{path}: no document {data.get('doc_id') if isinstance(data, dict) else '?'} at hand")
+        hidden = redaction.redact(data)
+        _, wrong = redaction.restore(hidden, text)
+        problems += [Problem(str(path), r, f, m.replace("text_sha256", "surface")) for r, f, m in wrong]
+        planned.append((path, hidden))
+    if problems:
+        raise InvalidLabels(problems)
+    for path, hidden in planned:
+        path.write_text(redaction.dumps(hidden), encoding="utf-8")
         print(f"redacted {path}")
     return 0
 

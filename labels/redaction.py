@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from typing import Any
 
 DIGEST_KEY = "text_sha256"
@@ -108,3 +109,16 @@ def _ordered(data: dict) -> dict:
         if isinstance(inst.get("evidence"), list):
             inst["evidence"] = [order(e) if isinstance(e, dict) else e for e in inst["evidence"]]
     return data
+
+
+def dumps(data: dict) -> str:
+    """A label file's JSON with one record per line: compact, and a diff shows exactly the records
+    that changed."""
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            items = ",\n".join("  " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f' "{key}": [\n{items}\n ]' if value else f' "{key}": []')
+        else:
+            parts.append(f' "{key}": {json.dumps(value, ensure_ascii=False)}')
+    return "{\n" + ",\n".join(parts) + "\n}\n"

@@ -161,10 +161,17 @@ class StanceLevelAgreement:
     matched: int
     agreement: float | None
     kappa: float | None
+    agreeing: int = 0  # matched instances with the same label
+
+    @property
+    def f1(self) -> float | None:
+        """Instances both passes have with the same label (holder and label, at source level),
+        as an F1 over the two passes' instances: 2 x agreeing / (|A| + |B|)."""
+        return None if self.a + self.b == 0 else 2 * self.agreeing / (self.a + self.b)
 
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "matched": self.matched,
-                "agreement": self.agreement, "kappa": self.kappa}
+                "agreement": self.agreement, "kappa": self.kappa, "f1": self.f1}
 
 
 @dataclass(frozen=True)
@@ -296,7 +303,8 @@ def _match(a: list, b: list, matches, similarity) -> list[tuple[int, int]]:
 
 def _level(n_a: int, n_b: int, labels: list[tuple[str, str]]) -> StanceLevelAgreement:
     la, lb = [x for x, _ in labels], [y for _, y in labels]
-    return StanceLevelAgreement(n_a, n_b, len(labels), raw_agreement(la, lb), cohen_kappa(la, lb))
+    return StanceLevelAgreement(n_a, n_b, len(labels), raw_agreement(la, lb), cohen_kappa(la, lb),
+                                sum(x == y for x, y in labels))
 
 
 def _page(d: GoldDocument) -> list[StanceInstance]:
@@ -365,6 +373,7 @@ HEADLINE: dict[str, Any] = {
     "boilerplate/content_kappa": lambda ag: ag.boilerplate.content_kappa,
     "entities/strict_f1": lambda ag: ag.entities.strict.f1,
     "stance/overall_agreement": lambda ag: ag.stance.overall.agreement,
+    "stance/source_f1": lambda ag: ag.stance.source.f1,
 }
 
 
@@ -457,9 +466,10 @@ def render(ag: Agreement) -> str:
     out += [row(t, f) for t, f in en.by_type] + [""]
     out += ["Stance: matched instances (article: same page target span; source: same holder mention,",
             "overlapping evidence; one-to-one, most alike targets first)",
-            f"  {'level':<10}{'|A|':>5}{'|B|':>5}{'matched':>9}{'agreement':>11}{'kappa':>9}"]
+            f"  {'level':<10}{'|A|':>5}{'|B|':>5}{'matched':>9}{'agreement':>11}{'kappa':>9}{'F1':>9}"]
     for name, lv in (("article", st.article), ("source", st.source), ("overall", st.overall)):
-        out.append(f"  {name:<10}{lv.a:>5}{lv.b:>5}{lv.matched:>9}{_f(lv.agreement):>11}{_f(lv.kappa):>9}")
+        out.append(f"  {name:<10}{lv.a:>5}{lv.b:>5}{lv.matched:>9}{_f(lv.agreement):>11}{_f(lv.kappa):>9}"
+                   f"{_f(lv.f1):>9}")
     out.append(f"  annotator claims (article level, not matchable): A {st.claims_a}, B {st.claims_b}")
     return "\n".join(out)
 

@@ -133,6 +133,7 @@ def test_hand_built_stance():
     assert st.article.kappa == pytest.approx(1 / 3, abs=1e-15)
     assert (st.source.a, st.source.b, st.source.matched, st.source.agreement) == (4, 4, 2, 0.5)
     assert st.source.kappa == pytest.approx(0.0, abs=1e-15)
+    assert st.source.f1 == 2 * 1 / (4 + 4)  # holder and label: one of the two matched pairs agrees
     assert (st.overall.a, st.overall.b, st.overall.matched, st.overall.agreement) == (6, 7, 4, 0.5)
     assert st.overall.kappa == pytest.approx(3 / 11, abs=1e-15)
     assert (st.claims_a, st.claims_b) == (1, 2)
@@ -159,7 +160,8 @@ def test_kappa_edge_cases():
     empty = GoldDocument("d", (), (), (), "annotated")
     ag = agreement([(empty, empty)])
     assert ag.boilerplate.role_kappa is None and ag.entities.strict.f1 is None
-    assert ag.stance.overall.to_dict() == {"a": 0, "b": 0, "matched": 0, "agreement": None, "kappa": None}
+    assert ag.stance.overall.to_dict() == {"a": 0, "b": 0, "matched": 0, "agreement": None, "kappa": None,
+                                           "f1": None}
 
 
 def test_user_errors_in_the_pairs():
@@ -264,7 +266,8 @@ def test_real_passes_pinned():
         ("s9", "s8"), ("s10", "s9"), ("s11", "s10"), ("s12", "s11"), ("s13", "s13"), ("s14", "s12"),
         ("s15", "s14"), ("s16", "s15"), ("s17", "s16")]
     st = ag.stance
-    assert st.article.to_dict() == {"a": 3, "b": 3, "matched": 3, "agreement": 1.0, "kappa": 1.0}
+    assert st.article.to_dict() == {"a": 3, "b": 3, "matched": 3, "agreement": 1.0, "kappa": 1.0,
+                                    "f1": 1.0}  # 2 x 3 agreeing / (3 + 3)
     assert (st.source.a, st.source.b, st.source.matched) == (10, 9, 9)
     assert (st.source.agreement, st.source.kappa) == (1.0, 1.0)
     assert (st.overall.a, st.overall.b, st.overall.matched) == (13, 12, 12)
@@ -282,7 +285,8 @@ def test_to_dict_key_order_and_rounding():
     assert list(d["stance"]) == ["article", "source", "overall", "claims_a", "claims_b"]
     assert d["entities"]["strict"] == {"a": 29, "b": 32, "matched": 28, "precision": 0.875,
                                        "recall": 0.9655, "f1": 0.918}
-    assert d["stance"]["source"] == {"a": 10, "b": 9, "matched": 9, "agreement": 1.0, "kappa": 1.0}
+    assert d["stance"]["source"] == {"a": 10, "b": 9, "matched": 9, "agreement": 1.0, "kappa": 1.0,
+                                     "f1": 0.9474}  # holder and label: 2 x 9 / (10 + 9)
     assert d["stance"]["overall"]["kappa"] == 1.0
 
 

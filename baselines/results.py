@@ -117,6 +117,8 @@ def write(out: Path, ctx: Context, tables: list[Table], optional: list[Table], r
     `run_label` None marks the canonical run; any other run goes below runs/<label>/.
     """
     root = out / ctx.bench.version
+    if ctx.bench.build == "full":  # the full build's boards live apart from the bundled dataset's
+        root = root / "full"
     if run_label is not None:
         root = root / "runs" / file_stem(run_label)
     files = result_files("", ctx, tables) | board_files(

@@ -47,13 +47,15 @@ def plan(task_names: list[str], specs: list[str] | None, seed: int) -> dict[str,
     return chosen
 
 
-def run_label(args: argparse.Namespace) -> str | None:
-    """None for the canonical run (the default protocol, every task, the registered systems);
-    otherwise a label naming what differs, under which the run is written apart."""
+def run_label(args: argparse.Namespace, build: str = "repository") -> str | None:
+    """None for the canonical run (the default protocol, every task, the registered systems, on the
+    bundled dataset or on the full build); otherwise a label naming what differs, under which the
+    run is written apart."""
     scored_split = PROTOCOLS[next(iter(TASKS))].scored_split
     parts = [f"{name}-{value}" for name, value, default in (
         ("split", args.split, scored_split), ("seed", args.seed, DEFAULT_SEED),
-        ("resamples", args.resamples, DEFAULT_RESAMPLES), ("dataset", args.dataset, None),
+        ("resamples", args.resamples, DEFAULT_RESAMPLES),
+        ("dataset", None if build == "full" else args.dataset, None),
         ("revision", args.revision, None)) if value != default]
     parts += [f"task-{t}" for t in args.task or []] + [f"system-{s}" for s in args.system or []]
     return "_".join(parts) or None
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = load_bench(args.dataset, args.split, args.revision)
     train = fit_bench(args.dataset, args.revision, bench)
     systems = plan(task_names, args.system, args.seed)
-    label = run_label(args)
+    label = run_label(args, bench.build)
     ctx = results.Context.of(bench, args.seed, args.resamples)
     tables, optional, skipped, failed = [], [], {}, []
     for task_name in task_names:

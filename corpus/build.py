@@ -64,6 +64,9 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
         if problems:
             continue  # keep validating the rest, but write nothing more
         split = doc.entry.split
+        summary.begin(doc.entry.publisher, gold.status, gold.history)
+        if any(step.action == "drafted" for step in gold.history):
+            summary.drafted.append(doc.doc_id)
         rows_of = rows_for(doc, gold)
         fingerprint.add_document(doc.doc_id, split, rows_of)
         for config, rows in rows_of.items():
@@ -79,7 +82,8 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
     if not summary.documents:
         raise UserError(f"{sources.manifest}: the corpus has no documents; add some with python -m corpus.add")
     summary.fingerprint = fingerprint.hexdigest()
-    sink.close({"version": summary.version, "fingerprint": summary.fingerprint}, set(summary.documents))
+    sink.close({"version": summary.version, "fingerprint": summary.fingerprint,
+                "build": releases.build_of(sources)}, set(summary.documents))
     (out / "README.md").write_text(card.render(summary, sources), encoding="utf-8")
     return summary
 

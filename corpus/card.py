@@ -132,7 +132,7 @@ file with the same code.
 METHOD_LIMITATIONS = """\
 - **Stance targets** written by annotators are one wording among many; article-level coverage
   of teasers depends on what the page happened to show when it was scraped.
-- **Licence.** Pages stay under their publishers' copyright (see the provenance table); the
+- **Licence.** Pages stay under their publishers' licences (see the attribution table); the
   labels are released under the licence of this repository.
 """
 
@@ -141,9 +141,33 @@ def _corpus_limitation(summary: Summary) -> str:
     n_docs = sum(summary.documents.values())
     publishers = {p for p, _ in summary.publishers}
     splits = ", ".join(f"{s}: {summary.documents[s]}" for s in summary.splits)
-    return (f"- **Corpus size.** {n_docs} document{'s' if n_docs != 1 else ''} from {len(publishers)} "
-            f"publisher{'s' if len(publishers) != 1 else ''} ({splits}). Scores describe these pages; they "
-            "estimate performance on news in general only as far as these pages represent it.\n")
+    out = (f"- **Corpus size.** {n_docs} document{'s' if n_docs != 1 else ''} from {len(publishers)} "
+           f"publisher{'s' if len(publishers) != 1 else ''} ({splits}). Scores describe these pages; they "
+           "estimate performance on news in general only as far as these pages represent it.\n")
+    for split in summary.splits:  # the publisher mix: where one publisher dominates a split
+        docs = {p: summary.by_publisher[(p, split, "documents")] for p, sp, c in summary.by_publisher
+                if sp == split and c == "documents"}
+        top = max(docs, key=lambda p: (docs[p], p), default=None)
+        if top is not None and len(docs) > 1 and 2 * docs[top] >= summary.documents[split]:
+            out += (f"- **Publisher mix.** {docs[top]} of the {summary.documents[split]} {split} documents come "
+                    f"from {top}; pooled {split} scores lean on its template. Per-publisher scores are on "
+                    "the leaderboard.\n")
+    if summary.people:
+        out += (f"- **Annotators.** {len(summary.people)} people, named by id only, labelled the pages from one "
+                "manual and its worked examples; agreement between annotators who share a manual overstates "
+                "what independent teams would reach.\n")
+    share_alike = sorted({pub for _, pub, _, _, lic in summary.attribution if "BY-SA" in (lic or "")})
+    if share_alike:
+        out += ("- **Share-alike.** The annotations of pages under CC BY-SA (" + ", ".join(share_alike)
+                + ") are shared under the same licence.\n")
+    return out
+
+
+def _attribution(summary: Summary) -> str:
+    """Publisher, date, URL and licence of every page, as CC BY asks."""
+    rows = [[f"`{d}`", pub, date or "", url or "", lic] for d, pub, date, url, lic in
+            sorted(summary.attribution, key=lambda r: (r[1], r[2] or "", r[0]))]
+    return markdown.table(["document", "publisher", "date", "URL", "licence"], rows)
 
 
 def _board_limitations(board: dict | None) -> str:
@@ -175,7 +199,7 @@ def _recorded_board(summary: Summary, sources: Sources) -> tuple[dict | None, st
         return None, "No leaderboard is recorded for this build.\n"
     from baselines import leaderboard
 
-    path = sources.results_dir / summary.version / leaderboard.JSON_NAME
+    path = sources.results_dir / summary.version / ("full" if sources.external else "") / leaderboard.JSON_NAME
     if not path.exists():
         return None, f"No leaderboard is recorded for version {summary.version} yet (run `python -m baselines.run`).\n"
     board = read_json(path, "leaderboard")
@@ -202,14 +226,14 @@ def _changelog(sources: Sources) -> str:
 
 def _agreement_section(sources: Sources) -> str:
     """Inter-annotator agreement between the two kept passes, computed by labels.agreement."""
-    folders = sorted(p for p in sources.passes_dir.iterdir() if p.is_dir()) \
-        if sources.passes_dir and sources.passes_dir.is_dir() else []
-    if len(folders) != 2:
-        return "No pair of annotation passes is kept, so no agreement is reported.\n"
-    from labels.agreement import agreement, load_pairs
+    folders = [sources.passes_dir / name for name in ("A", "B")] if sources.passes_dir else []
+    if not all(f.is_dir() for f in folders):
+        return "No pair of independent annotation passes is kept, so no agreement is reported.\n"
+    from labels.agreement import HEADLINE, agreement, intervals, load_pairs
 
     a, b = folders
-    ag = agreement(load_pairs(a, b))
+    pairs = load_pairs(a, b)
+    ag, cis = agreement(pairs), intervals(pairs)
     bp, en, st = ag.boilerplate, ag.entities, ag.stance
 
     def f(x: float | None) -> str:
@@ -217,7 +241,7 @@ def _agreement_section(sources: Sources) -> str:
 
     spans = [[name, x.a, x.b, x.matched, f(x.precision), f(x.recall), f(x.f1)]
              for name, x in [("all (strict)", en.strict), ("all (boundary)", en.boundary), *en.by_type]]
-    levels = [[name, x.a, x.b, x.matched, f(x.agreement), f(x.kappa)]
+    levels = [[name, x.a, x.b, x.matched, f(x.agreement), f(x.kappa), f(x.f1)]
               for name, x in (("article", st.article), ("source", st.source), ("overall", st.overall))]
     return (
         f"Agreement between pass {a.name} and pass {b.name} ({len(ag.documents)} document(s); "
@@ -230,8 +254,43 @@ def _agreement_section(sources: Sources) -> str:
         + "\nStance, label agreement on the instances both passes have (page targets by span; source "
           "level by holder mention and overlapping evidence; annotator-written claims cannot be matched: "
           f"{st.claims_a} and {st.claims_b}):\n\n"
-        + markdown.table(["level", f"pass {a.name}", f"pass {b.name}", "matched", "agreement", "Cohen's kappa"], levels)
+        + markdown.table(["level", f"pass {a.name}", f"pass {b.name}", "matched", "agreement", "Cohen's kappa",
+                          "F1 (holder and label)"], levels)
+        + "\nThe headline figures with 95% bootstrap intervals over documents (1000 resamples, seed 0):\n\n"
+        + markdown.table(["figure", "value", "95% interval"],
+                         [[name, f(HEADLINE[name](ag)), "n/a" if cis[name] is None
+                           else f"[{cis[name][0]:.3f}, {cis[name][1]:.3f}]"] for name in HEADLINE])
     )
+
+
+def _annotation_section(summary: Summary) -> str:
+    """How the labels were made, from the label files' status and history."""
+    n = {st: summary.statuses[st] for st in ("adjudicated", "reviewed")}
+    drafted = (f"{len(summary.drafted)} document(s) began as a system's draft, reviewed before they became "
+               f"gold: {', '.join(f'`{d}`' for d in summary.drafted)}." if summary.drafted
+               else "No document began as a system's draft: every label was written by an annotator.")
+    return (
+        "Gold labels follow the project's annotation manual (`labels/GUIDELINES.md`): a role for every "
+        "line; entities and stance in the article's content lines only (scheme 2). "
+        f"{n['adjudicated']} document(s) are `adjudicated`: two independent passes, each made from the page "
+        "and the manual alone, then an adjudication of every disagreement. "
+        f"{n['reviewed']} document(s) are `reviewed`: one pass, then a second annotator checked and corrected "
+        f"the whole page. {drafted} {len(summary.people)} people took part (annotators, reviewers and "
+        "adjudicators, named by id in each label file's history). Every pass is kept in `labels/passes/`.\n\n"
+        + _rows_by("publisher", sorted({(p, sp) for p, sp, _ in summary.by_publisher}),
+                   lambda key, config: summary.by_publisher[(*key, config)])
+        + "\n" + _rows_by("status", sorted({(st,) for st, _ in summary.by_status}),
+                          lambda key, config: summary.by_status[(*key, config)])
+    )
+
+
+def _rows_by(what: str, keys: list[tuple], count) -> str:
+    """Documents, lines, entity mentions and stance instances for each key (publisher and split, or status)."""
+    configs = (("documents", "documents"), ("boilerplate", "lines"), ("entities", "entity mentions"),
+               ("stance", "stance instances"))
+    header = [what, *(["split"] if len(keys[0]) > 1 else [])] if keys else [what]
+    rows = [[*key, *(count(key, c) for c, _ in configs)] for key in keys]
+    return f"Per {what}:\n\n" + markdown.table([*header, *(name for _, name in configs)], rows)
 
 
 def _status_section(summary: Summary) -> str:
@@ -283,18 +342,15 @@ Offsets are Python string indices (Unicode code points) into `documents.text`,
 {_counts_section(summary)}
 ## Annotation
 
-Gold labels follow the project's annotation manual (`labels/GUIDELINES.md`):
-two independent annotation passes over the page (a role for every line;
-entities and stance in the article's content lines only, scheme 2), each by an
-annotator who saw only the label scheme and the page, then an adjudication pass
-that resolved every disagreement against the manual and recorded each judgement
-call. No label was taken from a model's output.
-
+{_annotation_section(summary)}
 {_status_section(summary)}
 {_agreement_section(sources)}
 ## Source and licence of each document
 
 {provenance}
+Attribution of each page:
+
+{_attribution(summary)}
 ## Baseline leaderboard
 
 {_leaderboard_section(summary, sources)}

@@ -23,13 +23,29 @@ class Summary:
     publishers: Counter = field(default_factory=Counter)    # (publisher, license) -> documents
     statuses: Counter = field(default_factory=Counter)      # label status (or "unlabelled") -> documents
     withheld: list = field(default_factory=list)            # labels.validate.Withheld, in build order
+    # per publisher and per status: (publisher, split, config) -> rows; (status, config) -> rows
+    by_publisher: Counter = field(default_factory=Counter)
+    by_status: Counter = field(default_factory=Counter)
+    attribution: list = field(default_factory=list)         # (doc_id, publisher, date, url, licence) per document
+    drafted: list = field(default_factory=list)             # doc_ids whose labels began as a system's draft
+    people: set = field(default_factory=set)                # who annotated, reviewed or adjudicated
+    _current: tuple = ("unknown", "unknown")                # (publisher, status) of the document being observed
+
+    def begin(self, publisher: str | None, status: str, history) -> None:
+        """The document whose rows come next: its publisher, status and who labelled it."""
+        self._current = (publisher or "unknown", status)
+        self.people |= {step.by for step in history if step.action != "drafted"}
 
     def observe(self, config: str, split: str, row: dict[str, Any]) -> None:
         self.rows[(config, split)] += 1
+        self.by_publisher[(self._current[0], split, config)] += 1
+        self.by_status[(self._current[1], config)] += 1
         self.examples.setdefault(config, row)
         if config == "documents":
             self.documents[split] += 1
             self.publishers[(row["publisher"] or "unknown", row["license"])] += 1
+            self.attribution.append((row["doc_id"], row["publisher"] or "unknown", row["date"], row["url"],
+                                     row["license"]))
         elif config == "boilerplate":
             self.roles[scheme.ROLES[row["role"]]] += 1
         elif config == "entities":

@@ -206,3 +206,19 @@ def test_show_prints_each_line_with_offsets_and_xpath(tmp_path):
     done = cli("corpus.show", "0000000000000000", cwd=root)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.endswith("no document 0000000000000000\n")
+
+
+@pytest.mark.skipif(not (SHARED / "pages").is_dir(), reason="the development corpus pages are not beside the project")
+def test_the_full_build_from_the_pages_folder_is_the_recorded_release(tmp_path):
+    """Every one of the 41 documents has reviewed-up gold and enters the full build, whose content
+    fingerprint is the one recorded for this version's full build: the same sources, the same dataset."""
+    from corpus import releases
+    from corpus.build import write_dataset
+
+    sources = Sources.at(ROOT).full(pages_dir=SHARED / "pages")
+    summary = write_dataset(sources, tmp_path / "full")
+    assert sum(summary.documents.values()) == 41 and summary.withheld == []
+    assert dict(summary.documents) == {"train": 18, "validation": 3, "test": 20}
+    assert summary.statuses["adjudicated"] == 11 and summary.statuses["reviewed"] == 30
+    recorded = releases.read(sources.releases)[(summary.version, releases.FULL)]
+    assert summary.fingerprint == recorded

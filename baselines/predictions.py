@@ -43,13 +43,18 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+def require_columns(pred: pd.DataFrame, required: tuple[str, ...], source: str, what: str) -> pd.DataFrame:
+    """A fresh copy of the predictions, or UserError naming the missing columns and what the file needs."""
+    missing = [c for c in required if c not in pred.columns]
+    if missing:
+        raise UserError(f"{source}: missing column(s) {', '.join(missing)}; {what} file needs "
+                        f"{', '.join(required)}")
+    return pred.reset_index(drop=True).copy()
+
+
 def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.DataFrame:
     """Return the predictions with normalised dtypes, or raise UserError naming the problem."""
-    missing = [c for c in task.required if c not in pred.columns]
-    if missing:
-        raise UserError(f"{source}: missing column(s) {', '.join(missing)}; a {task.name} predictions "
-                        f"file needs {', '.join(task.required)}")
-    pred = pred.reset_index(drop=True).copy()
+    pred = require_columns(pred, task.required, source, f"a {task.name} predictions")
     for col in task.required:
         bad = pred[col].isna()
         if bad.any():

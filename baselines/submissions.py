@@ -21,7 +21,7 @@ from labels import scheme
 from labels.cli import UserError
 from baselines import predictions
 from baselines.data import Bench
-from baselines.predictions import _plain, _where
+from baselines.predictions import _plain, _where, require_columns
 from baselines.tasks import TASKS, Entities, Task, TaskInput
 
 VIEWS = ("ontonotes", "conll")
@@ -73,11 +73,7 @@ class TokenTags(Task):
 
 def check_tags(task: TokenTags, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.DataFrame:
     """The predictions with every tag as its name, or UserError naming the row, field and token."""
-    missing = [c for c in task.required if c not in pred.columns]
-    if missing:
-        raise UserError(f"{source}: missing column(s) {', '.join(missing)}; a token-level entities predictions "
-                        f"file needs {', '.join(task.required)} (and may carry tokens)")
-    pred = pred.reset_index(drop=True).copy()
+    pred = require_columns(pred, task.required, source, "a token-level entities predictions")
     tokens_of = dict(zip(inputs.units["id"], inputs.units["tokens"]))
     seen: dict[str, int] = {}
     names = []

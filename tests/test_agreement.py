@@ -313,16 +313,20 @@ Entities: strict span match (start, end, type); boundary: start, end only
 
 Stance: matched instances (article: same page target span; source: same holder mention,
 overlapping evidence; one-to-one, most alike targets first)
-  level       |A|  |B|  matched  agreement    kappa
-  article       3    3        3     1.0000   1.0000
-  source       10    9        9     1.0000   1.0000
-  overall      13   12       12     1.0000   1.0000
+  level       |A|  |B|  matched  agreement    kappa       F1
+  article       3    3        3     1.0000   1.0000   1.0000
+  source       10    9        9     1.0000   1.0000   0.9474
+  overall      13   12       12     1.0000   1.0000   0.9600
   annotator claims (article level, not matchable): A 4, B 4
 """
 
 
-def test_cli_folders_table():
-    r = cli("labels.agreement", "labels/passes/A", "labels/passes/B")
+def test_cli_folders_table(tmp_path: Path):
+    """The seed's two passes, as folders (F1 = 2 x agreeing / (|A| + |B|): 6/6, 18/19, 24/25)."""
+    for name, folder in (("A", PASS_A), ("B", PASS_B)):
+        (tmp_path / name).mkdir()
+        shutil.copy2(folder / f"{SEED_ID}.json", tmp_path / name)
+    r = cli("labels.agreement", str(tmp_path / "A"), str(tmp_path / "B"))
     assert (r.returncode, r.stderr) == (0, "")
     assert r.stdout == TABLE
 

@@ -7,11 +7,12 @@ from conftest import cli
 from labels import scheme
 from labels.cli import UserError
 from baselines.data import load_bench
+from corpus.sources import DEFAULT
 
 
 def test_bench_decodes_class_labels_to_names():
     b = load_bench()
-    assert (b.version, b.split) == ("2.0.0", "test")
+    assert (b.version, b.split, b.build) == (DEFAULT.version(), "test", "repository")
     assert set(b.boilerplate.role) <= set(scheme.ROLES) and b.boilerplate.role.tolist()[:3] == [
         "navigation", "headline", "metadata"]
     assert b.boilerplate.is_content.sum() == 8

@@ -224,15 +224,19 @@ def _changelog(sources: Sources) -> str:
     return entries.replace("\n## ", "\n### ").replace("## ", "### ", 1) if entries else "(no entries)\n"
 
 
-def _agreement_section(sources: Sources) -> str:
-    """Inter-annotator agreement between the two kept passes, computed by labels.agreement."""
+def _agreement_section(sources: Sources, summary: Summary) -> str:
+    """Inter-annotator agreement between the independent passes of this build's documents (the
+    repository's build reads only what the repository holds), computed by labels.agreement."""
     folders = [sources.passes_dir / name for name in ("A", "B")] if sources.passes_dir else []
     if not all(f.is_dir() for f in folders):
         return "No pair of independent annotation passes is kept, so no agreement is reported.\n"
     from labels.agreement import HEADLINE, agreement, intervals, load_pairs
 
     a, b = folders
-    pairs = load_pairs(a, b)
+    built = {doc_id for doc_id, *_ in summary.attribution}
+    pairs = load_pairs(a, b, built)
+    if not pairs:
+        return "No document of this build has two independent passes, so no agreement is reported.\n"
     ag, cis = agreement(pairs), intervals(pairs)
     bp, en, st = ag.boilerplate, ag.entities, ag.stance
 
@@ -244,8 +248,9 @@ def _agreement_section(sources: Sources) -> str:
     levels = [[name, x.a, x.b, x.matched, f(x.agreement), f(x.kappa), f(x.f1)]
               for name, x in (("article", st.article), ("source", st.source), ("overall", st.overall))]
     return (
-        f"Agreement between pass {a.name} and pass {b.name} ({len(ag.documents)} document(s); "
-        f"`python -m labels.agreement labels/passes/{a.name} labels/passes/{b.name}` reproduces it):\n\n"
+        f"Agreement between pass {a.name} and pass {b.name} over the {len(ag.documents)} document(s) of this build "
+        f"that have two independent passes (`python -m labels.agreement labels/passes/{a.name} "
+        f"labels/passes/{b.name}` gives it over every such document the pages of which are at hand):\n\n"
         + markdown.table(["boilerplate", "lines", "agreement", "Cohen's kappa"],
                  [["role", bp.lines, f(bp.role_agreement), f(bp.role_kappa)],
                   ["is_content", bp.lines, f(bp.content_agreement), f(bp.content_kappa)]])
@@ -344,7 +349,7 @@ Offsets are Python string indices (Unicode code points) into `documents.text`,
 
 {_annotation_section(summary)}
 {_status_section(summary)}
-{_agreement_section(sources)}
+{_agreement_section(sources, summary)}
 ## Source and licence of each document
 
 {provenance}

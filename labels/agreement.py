@@ -422,8 +422,9 @@ def _text_of(doc_id: str) -> str | None:
 _TEXTS: dict[str, str] | None = None
 
 
-def load_pairs(a: Path, b: Path) -> list[tuple[GoldDocument, GoldDocument]]:
-    """The (pass A, pass B) documents named by two files or two folders of files."""
+def load_pairs(a: Path, b: Path, only: set[str] | None = None) -> list[tuple[GoldDocument, GoldDocument]]:
+    """The (pass A, pass B) documents named by two files or two folders of files (of the
+    documents in `only`, when given: nothing else is read)."""
     for p in (a, b):
         if not p.exists():
             raise UserError(f"{p}: no such file or folder")
@@ -434,13 +435,13 @@ def load_pairs(a: Path, b: Path) -> list[tuple[GoldDocument, GoldDocument]]:
     files_a = {p.stem: p for p in a.glob("*.json")}
     files_b = {p.stem: p for p in b.glob("*.json")}
     for here, there, files, other in ((a, b, files_a, files_b), (b, a, files_b, files_a)):
-        only = sorted(set(files) - set(other))
-        if only:
-            more = f" (and {len(only) - 1} more)" if len(only) > 1 else ""
-            raise UserError(f"document {only[0]} is in {here} but not in {there}{more}")
+        unpaired = sorted(set(files) - set(other))
+        if unpaired:
+            more = f" (and {len(unpaired) - 1} more)" if len(unpaired) > 1 else ""
+            raise UserError(f"document {unpaired[0]} is in {here} but not in {there}{more}")
     if not files_a:
         raise UserError(f"{a} and {b}: no pass files (*.json)")
-    return [(_load(files_a[d]), _load(files_b[d])) for d in sorted(files_a)]
+    return [(_load(files_a[d]), _load(files_b[d])) for d in sorted(files_a) if only is None or d in only]
 
 
 def _f(x: float | None) -> str:

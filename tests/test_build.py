@@ -60,7 +60,7 @@ def test_committed_dataset_passes_check():
 def test_fingerprint_equals_the_committed_datasets(built):
     sources, summary, _ = built
     committed = read_metadata(docs_file(COMMITTED))
-    assert committed == {"version": sources.version(), "fingerprint": summary.fingerprint}
+    assert committed == {"version": sources.version(), "fingerprint": summary.fingerprint, "build": "repository"}
     assert len(summary.fingerprint) == 16 and int(summary.fingerprint, 16) >= 0
     assert check.differences(COMMITTED, sources.dataset_dir) == []
 
@@ -71,7 +71,8 @@ def test_every_parquet_file_carries_version_and_fingerprint(built):
     assert sorted(parquet) == sorted(data_file(c, s, summary.fingerprint) for c in CONFIGS for s in summary.splits)
     for name in parquet:
         assert read_metadata(sources.dataset_dir / name) == {"version": summary.version,
-                                                              "fingerprint": summary.fingerprint}
+                                                              "fingerprint": summary.fingerprint,
+                                                              "build": "repository"}
         config = name.split("/")[1]
         assert pq.read_schema(sources.dataset_dir / name).remove_metadata() == FEATURES[config].arrow_schema
     card = (sources.dataset_dir / "README.md").read_text(encoding="utf-8")
@@ -241,7 +242,8 @@ def test_check_after_version_bump_then_rebuild(with_dataset):
     summary = build(sources)
     assert summary.version == bumped
     assert check.main_check(sources, sources.dataset_dir) == 0
-    assert read_metadata(docs_file(sources.dataset_dir)) == {"version": bumped, "fingerprint": summary.fingerprint}
+    assert read_metadata(docs_file(sources.dataset_dir)) == {"version": bumped, "fingerprint": summary.fingerprint,
+                                                             "build": "repository"}
 
 
 def test_check_reports_stale_and_missing_files(with_dataset):

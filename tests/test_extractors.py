@@ -112,8 +112,8 @@ def test_extractor_on_a_made_page(cls, expected):
     pred = system.predict(_inputs(_html(PAGE)))
     assert pred.is_content.tolist() == expected
     assert pred.line.tolist() == list(range(9))
-    described = system.describe()
-    assert described["versions"] == {system.library: version(system.library)}
+    described = system.describe()["details"]
+    assert system.describe()["versions"] == {system.library: version(system.library)}
     assert described["plain_text_fallback"]["documents"] == []
     assert described["reads"] == "documents.html"
 
@@ -130,7 +130,7 @@ def test_plain_text_documents_take_the_declared_fallback_and_say_so():
     inputs = _inputs({"plain": (text, None), "page": _html(PAGE)["p"]})
     system = JusTextHtml()
     pred = system.predict(inputs)
-    described = system.describe()
+    described = system.describe()["details"]
     assert described["plain_text_fallback"] == {"page": "lines-as-paragraphs", "documents": ["plain"]}
     plain = pred[pred.doc_id == "plain"].is_content.tolist()
     assert plain == [False, False, True, True, True, False]
@@ -144,7 +144,7 @@ def test_a_page_without_article_text_is_recorded():
     system = JusTextHtml()
     pred = system.predict(_inputs(_html(page)))
     assert not pred.is_content.any()
-    assert system.describe()["no_text_extracted"] == ["p"]
+    assert system.describe()["details"]["no_text_extracted"] == ["p"]
 
 
 def test_justext_reads_with_the_stoplist_of_the_page_language():
@@ -180,6 +180,6 @@ def test_a_library_failing_on_a_page_is_recorded_and_the_page_gets_nothing():
     pred = system.predict(_inputs({"bad": (render(PAGE).text, PAGE), "good": (render(other).text, other)}))
     assert not pred[pred.doc_id == "bad"].is_content.any()
     assert pred[pred.doc_id == "good"].is_content.tolist() == ARTICLE
-    described = system.describe()
+    described = system.describe()["details"]
     assert described["failed"] == {"bad": "ValueError: cannot parse this"}
     assert described["no_text_extracted"] == ["bad"]

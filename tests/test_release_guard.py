@@ -3,6 +3,7 @@ not with the dataset on disk; and --check compares the whole tree, file by file.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -67,8 +68,9 @@ def test_the_first_build_of_a_new_version_records_it_once(project):
 
 
 def test_a_version_older_than_the_last_release_is_refused(project):
+    last = project.version()  # the committed version is the last one recorded
     _bump(project, "0.9.0")
-    with pytest.raises(UserError, match=r"version 0\.9\.0 is older than the last recorded release 2\.0\.0"):
+    with pytest.raises(UserError, match=rf"version 0\.9\.0 is older than the last recorded release {re.escape(last)}"):
         build(project)
 
 

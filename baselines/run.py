@@ -61,10 +61,11 @@ def run_label(args: argparse.Namespace, build: str = "repository") -> str | None
     return "_".join(parts) or None
 
 
-def fit_bench(dataset: str | None, revision: str | None, scored: Bench) -> Bench | None:
-    """The protocol's fit split, or None when the dataset has none (learned systems then cross-fit,
-    labelled). Scoring the fit split itself returns it, and the runner falls back likewise."""
-    fit_split = PROTOCOLS[next(iter(TASKS))].fit_split
+def fit_bench(dataset: str | None, revision: str | None, scored: Bench, split: str | None = None) -> Bench | None:
+    """The protocol's fit split (or the split named), or None when the dataset has none (learned
+    systems then cross-fit, labelled; nothing is tuned). Scoring that split itself returns it, and
+    the runner falls back likewise."""
+    fit_split = split or PROTOCOLS[next(iter(TASKS))].fit_split
     if scored.split == fit_split:
         return scored
     try:
@@ -75,17 +76,18 @@ def fit_bench(dataset: str | None, revision: str | None, scored: Bench) -> Bench
 
 def score_condition(task_name: str, condition: str, bench: Bench, train: Bench | None, systems: list[System],
                     args: argparse.Namespace, split_optional: bool,
-                    skipped: dict[str, str], failed: list[str]) -> tuple[Table, Table]:
+                    skipped: dict[str, str], failed: list[str], tune: Bench | None = None) -> tuple[Table, Table]:
     """Every system on one task under one condition: the table, and the optional systems' table."""
     task = TASKS[task_name]
     scored_view = view(task, bench, condition)
     train_view = view(task, train, condition) if train is not None else None
+    tune_view = view(task, tune, condition) if tune is not None else None
     resamples = resample_weights(scored_view.inputs.units.doc_id, args.resamples, args.seed)
     main: list[Scored] = []
     extra: list[Scored] = []
     for system in tqdm(systems, desc=f"{task_name}, {condition}", unit="system", disable=None, file=sys.stderr):
         try:
-            scored = run_one(system, scored_view, resamples, args.seed, train_view)
+            scored = run_one(system, scored_view, resamples, args.seed, train_view, tune_view)
         except SystemUnavailable as why:
             skipped[f"{task_name}/{system.name}"] = str(why)
             continue
@@ -124,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     bench = load_bench(args.dataset, args.split, args.revision)
     train = fit_bench(args.dataset, args.revision, bench)
+    tune = fit_bench(args.dataset, args.revision, bench, PROTOCOLS[next(iter(TASKS))].tune_split)
     systems = plan(task_names, args.system, args.seed)
     label = run_label(args, bench.build)
     ctx = results.Context.of(bench, args.seed, args.resamples)
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     for task_name in task_names:
         for condition in PROTOCOLS[task_name].conditions:
             table, extra = score_condition(task_name, condition.name, bench, train, systems[task_name], args,
-                                           label is None, skipped, failed)
+                                           label is None, skipped, failed, tune)
             tables.append(table)
             optional.append(extra)
     if not any(t.scored for t in tables + optional):

@@ -38,7 +38,7 @@ class Scored:
 
 
 def predict(task: Task, system: System, view: View, seed: int,
-            train: View | None = None) -> tuple[pd.DataFrame, Training | None]:
+            train: View | None = None, tune: View | None = None) -> tuple[pd.DataFrame, Training | None]:
     """Predictions for every unit of the view; a learned system is fitted on the training view
     (or, without one, cross-fitted and labelled so). Every call into the system is guarded
     (baselines.guard) and gets its own copy of the data."""
@@ -46,7 +46,7 @@ def predict(task: Task, system: System, view: View, seed: int,
         return guarded_predict_with_gold(system, view.inputs, view.gold), None
     if not system.learned:
         return guarded_predict(system, view.inputs), None
-    return fit_predict(system, view, train, seed)
+    return fit_predict(system, view, train, seed, tune)
 
 
 def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
@@ -83,11 +83,11 @@ def breakdowns(task: Task, view: View, stats: dict[str, np.ndarray]) -> tuple[di
     return macro, publishers
 
 
-def checked_predictions(task: Task, system: System, view: View, seed: int,
-                        train: View | None = None) -> tuple[pd.DataFrame, Training | None, float]:
+def checked_predictions(task: Task, system: System, view: View, seed: int, train: View | None = None,
+                        tune: View | None = None) -> tuple[pd.DataFrame, Training | None, float]:
     """A system's predictions, checked like a user's file; a malformed one blames the system."""
     started = time.perf_counter()
-    pred, training = predict(task, system, view, seed, train)
+    pred, training = predict(task, system, view, seed, train, tune)
     seconds = time.perf_counter() - started
     try:
         return predictions.check(task, pred, view.inputs, f"system {system_id(system)}"), training, seconds
@@ -95,11 +95,14 @@ def checked_predictions(task: Task, system: System, view: View, seed: int,
         raise SystemFailed(f"{task.name}: {err} (a bug in the system, not in the data)") from None
 
 
-def run_one(system: System, view: View, resamples: Resamples, seed: int, train: View | None = None) -> Scored:
+def run_one(system: System, view: View, resamples: Resamples, seed: int, train: View | None = None,
+            tune: View | None = None) -> Scored:
     task = TASKS[view.task]
-    pred, training, seconds = checked_predictions(task, system, view, seed, train)
+    pred, training, seconds = checked_predictions(task, system, view, seed, train, tune)
     values, cis, stats = score(task, view.inputs, view.gold, pred, resamples)
     macro, publishers = breakdowns(task, view, stats)
     described = system.describe() | {"id": system_id(system)}
+    if training is not None and training.tuning:  # settings chosen on validation: say so, and which
+        described |= {"tuned_on": "validation", "params": described["params"] | training.tuning["chosen"]}
     kept = pred[list(task.required) + [c for c in pred.columns if c not in task.required and c in task.labels]]
     return Scored(task.name, view.condition, described, values, cis, stats, kept, training, seconds, macro, publishers)

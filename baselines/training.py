@@ -26,10 +26,13 @@ class Training:
     n_units: int
     folds: FoldProtocol | None  # only for the fallback
     reason: str | None          # why the fallback was taken
+    tuning: dict | None = None  # settings tried on the tune split and the one kept (baselines.tuning)
 
     def label(self) -> str:
         if self.mode == FIT_ON_SPLIT:
-            return f"fit on {self.split} ({self.n_documents} documents)"
+            tuned = "" if not self.tuning else (
+                f", tuned on validation ({', '.join(f'{k}={v}' for k, v in self.tuning['chosen'].items())})")
+            return f"fit on {self.split} ({self.n_documents} documents){tuned}"
         return f"cross-fitted within {self.split} ({self.reason})"
 
     def to_dict(self) -> dict:
@@ -67,12 +70,23 @@ def cross_fit(system: System, scored: View, seed: int, k: int = DEFAULT_K) -> tu
     return pd.concat(parts, ignore_index=True), protocol
 
 
-def fit_predict(system: System, scored: View, train: View | None, seed: int) -> tuple[pd.DataFrame, Training]:
+def fit_predict(system: System, scored: View, train: View | None, seed: int,
+                tune: View | None = None) -> tuple[pd.DataFrame, Training]:
+    """Fitted on the training view; a system with a `grid` of settings is tuned on the tune view
+    (validation) when there is one, never on the scored split."""
     reason = fallback_reason(scored, train)
     if reason is None:
-        model = fresh(system)
-        guarded_fit(model, train.inputs, train.gold)
+        tuning = None
+        if getattr(type(system), "grid", ()) and tune is not None and tune.n_documents \
+                and tune.split not in (scored.split, train.split):
+            from baselines.tuning import tune as choose
+
+            model, tuned = choose(type(system), system.seed, train.inputs, train.gold, tune.inputs, tune.gold)
+            tuning = tuned.to_dict()
+        else:
+            model = fresh(system)
+            guarded_fit(model, train.inputs, train.gold)
         return guarded_predict(model, scored.inputs), Training(FIT_ON_SPLIT, train.split, train.n_documents,
-                                                      len(train.inputs.units), None, None)
+                                                               len(train.inputs.units), None, None, tuning)
     pred, folds = cross_fit(system, scored, seed)
     return pred, Training(CROSS_FITTED, scored.split, scored.n_documents, len(scored.inputs.units), folds, reason)

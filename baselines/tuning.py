@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from baselines.runner import measure
+from baselines.guard import guarded_fit, guarded_predict
 from baselines.system import System
 from baselines.tasks import TASKS, TaskInput
 
@@ -34,14 +34,16 @@ class Tuned:
 def tune(cls: type[System], seed: int, train: TaskInput, train_gold: pd.DataFrame,
          validation: TaskInput, validation_gold: pd.DataFrame) -> tuple[System, Tuned]:
     """The model fitted on train with the setting that scores best on validation."""
+    from baselines.runner import measure  # the runner fits through this module: import when used
+
     task = TASKS[cls.task]
     metric, key = task.primary
     best: tuple[float, System] | None = None
     scores = []
     for params in getattr(cls, "grid", ()) or ({},):
         model = cls(seed=seed, **params)
-        model.fit(train, train_gold)
-        values, _ = measure(task, validation, validation_gold, model.predict(validation))
+        guarded_fit(model, train, train_gold)
+        values, _ = measure(task, validation, validation_gold, guarded_predict(model, validation))
         score = float(values[metric][key])
         scores.append((dict(params), score))
         if best is None or score > best[0]:

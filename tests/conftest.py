@@ -81,8 +81,9 @@ def edit_gold(path: Path, change) -> dict:
     return data
 
 
-def score_on(bench, system, condition: str, resamples: int = 10, train=None):
-    """One system scored on a bench under a condition, as baselines.run does (train: a fit-split bench)."""
+def score_on(bench, system, condition: str, resamples: int = 10, train=None, tune=None):
+    """One system scored on a bench under a condition, as baselines.run does (train: a fit-split bench;
+    tune: the validation bench a system with a grid is tuned on)."""
     from baselines.bootstrap import resample_weights
     from baselines.conditions import view
     from baselines.runner import run_one
@@ -91,7 +92,8 @@ def score_on(bench, system, condition: str, resamples: int = 10, train=None):
     task = TASKS[system.task]
     scored = view(task, bench, condition)
     fit = view(task, train, condition) if train is not None else None
-    return run_one(system, scored, resample_weights(scored.inputs.units.doc_id, resamples, 0), 0, fit)
+    tuning = view(task, tune, condition) if tune is not None else None
+    return run_one(system, scored, resample_weights(scored.inputs.units.doc_id, resamples, 0), 0, fit, tuning)
 
 
 @pytest.fixture

@@ -167,3 +167,27 @@ def test_an_upstream_that_reproduces_gold_gives_the_gold_upstream_inputs():
     article = task.inputs(no_roles).units.level == "article"
     headline = bench.boilerplate[bench.boilerplate.role == "headline"].text.iloc[0]
     assert task.inputs(no_roles).units.context[article].str.startswith(headline).all()
+
+
+@pytest.fixture(scope="module")
+def synthetic_splits(tmp_path_factory):
+    """A SYNTHETIC corpus of 30 pages, built; every split's bench."""
+    sources = generate(tmp_path_factory.mktemp("SYNTHETIC-tuning"), 30, seed=3)
+    build(sources)
+    return {split: load_bench(sources.dataset_dir, split) for split in ("train", "validation", "test")}
+
+
+def test_a_system_with_a_grid_is_tuned_on_validation_and_says_so(synthetic_splits):
+    """With a validation split, a learned system with a grid keeps the setting that scores best on
+    validation (never on test); its result says `tuned on validation` and records every setting tried."""
+    bench = synthetic_splits
+    scored = score_on(bench["test"], LineLogReg(seed=0), END_TO_END, train=bench["train"], tune=bench["validation"])
+    tuning = scored.training.tuning
+    assert [s["params"] for s in tuning["scores"]] == [dict(p) for p in LineLogReg.grid]
+    best = max(s["score"] for s in tuning["scores"])
+    assert tuning["chosen"] == next(s["params"] for s in tuning["scores"] if s["score"] == best)
+    assert scored.system["tuned_on"] == "validation" and scored.system["params"]["C"] == tuning["chosen"]["C"]
+    assert scored.training.label().startswith(f"fit on train ({bench['train'].documents.shape[0]} documents), "
+                                              f"tuned on validation (C={tuning['chosen']['C']})")
+    untuned = score_on(bench["test"], LineLogReg(seed=0), END_TO_END, train=bench["train"])
+    assert untuned.training.tuning is None and untuned.system["tuned_on"] == "none"

@@ -79,7 +79,7 @@ def test_result_files_record_what_produced_them(fresh_run):
     assert result["training"] == {
         "mode": "cross-fitted-fallback", "split": "test", "n_documents": 1, "n_units": 19,
         "folds": {"kind": "contiguous-unit-blocks", "k": 5, "seed": 0, "n_units": 19, "n_documents": 1},
-        "reason": "fallback: no training documents"}
+        "reason": "fallback: no training documents", "tuning": None}
     assert result["system"]["learned"] is True and result["system"]["tuned_on"] == "none"
     assert result["comparison_to_best"]["best"] == "majority"
     assert result["comparison_to_best"]["verdict"] == "one document: not testable (needs 10)"

@@ -200,6 +200,8 @@ class _Reader:
 
 
 def _has_surrogate(value: str) -> bool:
+    if value.isascii():
+        return False
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -18,7 +18,6 @@ from pathlib import Path
 from labels.cli import UserError, run
 from labels.userfiles import read_text
 from labels.problems import InvalidLabels, Problem
-from labels.validate import Withheld
 from corpus import card, releases
 from corpus.atomic import new_stage, swap_in, writing
 from corpus.document_work import work_on_chunk
@@ -59,17 +58,17 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None) -> Su
     workers = default_workers(len(order)) if workers is None else workers
     for done in ordered_map(partial(work_on_chunk, sources), order, workers):
         seen.add(done.doc_id)
-        if done.gold is None:
+        if done.problems:
             problems += done.problems
             continue
-        summary.statuses[done.gold.status] += 1
-        if isinstance(done.gold, Withheld):
-            summary.withheld.append(done.gold)
+        summary.statuses[done.status] += 1
+        if done.withheld:
+            summary.withheld.append(done.withheld)
             continue
         if problems:
             continue  # keep validating the rest, but write nothing more
-        summary.begin(done.publisher, done.gold.status, done.gold.history)
-        if any(step.action == "drafted" for step in done.gold.history):
+        summary.begin(done.publisher, done.status, done.history)
+        if any(step.action == "drafted" for step in done.history):
             summary.drafted.append(done.doc_id)
         fingerprint.add_digest(done.doc_id, done.digest)
         for config, rows in done.rows.items():

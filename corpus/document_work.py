@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labels.model import GoldDocument
 from labels.problems import InvalidLabels, Problem
+from labels.status import Step
 from labels.validate import Withheld, gold_for
 from corpus.documents import document_at
 from corpus.fingerprint import document_digest
@@ -19,14 +19,17 @@ from corpus.sources import Sources
 
 @dataclass(frozen=True)
 class DocumentWork:
-    """What one document adds to the build: its gold (or why it is left out), rows and digest."""
+    """What one document adds to the build: its rows and digest, or why it is left out. Only what
+    the build needs of the gold crosses back from a worker (status, history), not the gold itself."""
 
     doc_id: str
     split: str
     publisher: str | None
-    gold: GoldDocument | Withheld | None     # None when its label file has problems
-    problems: tuple[Problem, ...] = ()
-    rows: Rows | None = None                 # None unless gold is a GoldDocument
+    problems: tuple[Problem, ...] = ()       # its label file's problems: it is not built
+    withheld: Withheld | None = None         # unlabelled or not yet reviewed: it is not built
+    status: str = ""
+    history: tuple[Step, ...] = ()
+    rows: Rows | None = None
     digest: str = ""
 
 
@@ -37,11 +40,12 @@ def work_on(sources: Sources, offset: int) -> DocumentWork:
         gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id,
                         frozenset({doc.doc_id}) if e.external else frozenset())
     except InvalidLabels as err:
-        return DocumentWork(doc.doc_id, e.split, e.publisher, None, tuple(err.problems))
+        return DocumentWork(doc.doc_id, e.split, e.publisher, problems=tuple(err.problems))
     if isinstance(gold, Withheld):
-        return DocumentWork(doc.doc_id, e.split, e.publisher, gold)
+        return DocumentWork(doc.doc_id, e.split, e.publisher, withheld=gold, status=gold.status)
     rows = rows_for(doc, gold)
-    return DocumentWork(doc.doc_id, e.split, e.publisher, gold, (), rows, document_digest(doc.doc_id, e.split, rows))
+    return DocumentWork(doc.doc_id, e.split, e.publisher, status=gold.status, history=gold.history, rows=rows,
+                        digest=document_digest(doc.doc_id, e.split, rows))
 
 
 def work_on_chunk(sources: Sources, offsets: list[int]) -> list[DocumentWork]:

@@ -12,19 +12,20 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+from functools import partial
 from pathlib import Path
 
 from labels.cli import UserError, run
 from labels.userfiles import read_text
 from labels.problems import InvalidLabels, Problem
-from labels.validate import Withheld, gold_for
 from corpus import card, releases
 from corpus.atomic import new_stage, swap_in, writing
-from corpus.documents import iter_documents
+from corpus.document_work import work_on_chunk
+from corpus.documents import build_order
 from corpus.fingerprint import Fingerprint
 from corpus.lock import corpus_lock
 from corpus.parquet_sink import ParquetSink
-from corpus.rows import rows_for
+from corpus.pool import default_workers, ordered_map
 from corpus.sources import DEFAULT, Sources
 from corpus.summary import Summary
 
@@ -42,37 +43,37 @@ def check_version(sources: Sources) -> str:
     return version
 
 
-def write_dataset(sources: Sources, out: Path) -> Summary:
-    """Stream every document through validation and row building into out/ (which must be new)."""
+def write_dataset(sources: Sources, out: Path, workers: int | None = None) -> Summary:
+    """Stream every document through validation and row building into out/ (which must be new).
+
+    The per-document work runs in a process pool of `workers` (default: all cores when the
+    corpus is large enough to pay for one); its results are taken in build order, so the
+    output is the same whatever the number of workers."""
     summary = Summary(version=check_version(sources))
     fingerprint = Fingerprint()
     sink = ParquetSink(out)
     problems: list[Problem] = []
     seen: set[str] = set()
-    for doc in iter_documents(sources):
-        seen.add(doc.doc_id)
-        try:
-            gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id,
-                            frozenset({doc.doc_id}) if doc.entry.external else frozenset())
-        except InvalidLabels as err:
-            problems += err.problems
+    order = build_order(sources)
+    workers = default_workers(len(order)) if workers is None else workers
+    for done in ordered_map(partial(work_on_chunk, sources), order, workers):
+        seen.add(done.doc_id)
+        if done.problems:
+            problems += done.problems
             continue
-        summary.statuses[gold.status] += 1
-        if isinstance(gold, Withheld):
-            summary.withheld.append(gold)
+        summary.statuses[done.status] += 1
+        if done.withheld:
+            summary.withheld.append(done.withheld)
             continue
         if problems:
             continue  # keep validating the rest, but write nothing more
-        split = doc.entry.split
-        summary.begin(doc.entry.publisher, gold.status, gold.history)
-        if any(step.action == "drafted" for step in gold.history):
-            summary.drafted.append(doc.doc_id)
-        rows_of = rows_for(doc, gold)
-        fingerprint.add_document(doc.doc_id, split, rows_of)
-        for config, rows in rows_of.items():
-            for row in rows:
-                sink.add(config, split, row)
-                summary.observe(config, split, row)
+        summary.begin(done.publisher, done.status, done.history)
+        if any(step.action == "drafted" for step in done.history):
+            summary.drafted.append(done.doc_id)
+        fingerprint.add_digest(done.doc_id, done.digest)
+        for config, rows in done.rows.items():
+            sink.extend(config, done.split, rows)
+            summary.observe(config, done.split, rows)
     # pages kept outside the repository are not in this build unless it is the full one; their gold is no orphan
     orphans = {p.stem for p in sources.gold_dir.glob("*.json")} - seen - sources.outside()
     problems += [Problem(str(sources.gold_dir / f"{d}.json"), d, "doc_id", "no such document in the corpus manifest")
@@ -88,7 +89,7 @@ def write_dataset(sources: Sources, out: Path) -> Summary:
     return summary
 
 
-def build(sources: Sources = DEFAULT, out: Path | None = None) -> Summary:
+def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | None = None) -> Summary:
     """Build into a staging sibling of out, then swap it in whole, under the corpus lock; on any
     failure out is untouched. The first build of a new version records its fingerprint."""
     out = out or sources.dataset_dir
@@ -96,7 +97,7 @@ def build(sources: Sources = DEFAULT, out: Path | None = None) -> Summary:
         stage = new_stage(out)
         try:
             with writing(out):
-                summary = write_dataset(sources, stage)
+                summary = write_dataset(sources, stage, workers)
             why = releases.problem(sources, summary.version, summary.fingerprint)
             if why:
                 raise UserError(f"{sources.version_file}: {why}")
@@ -120,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, help="pages folder for --full (default: ../shared/corpus/pages "
                                                    "beside the project)")
     parser.add_argument("--out", type=Path, help=f"output folder (default: {DEFAULT.dataset_dir.name}/)")
+    parser.add_argument("--workers", type=int, help="processes for the per-document work (default: all cores "
+                                                    "when the corpus is large enough to pay for a pool, else 1)")
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"--workers {args.workers}: must be at least 1")
     if args.pages and not args.full:
         raise UserError("--pages goes with --full")
     sources = DEFAULT.full(pages_dir=args.pages) if args.full else DEFAULT
@@ -128,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         raise UserError(f"{sources.pages_dir}: no such pages folder: pass --pages DIR")
     target = args.out or sources.dataset_dir
     if args.check:
-        return check.main_check(sources, target)
-    summary = build(sources, target)
+        return check.main_check(sources, target, args.workers)
+    summary = build(sources, target, args.workers)
     print(card.one_line(summary, target))
     for withheld in summary.withheld:
         print(f"left out: {withheld}")

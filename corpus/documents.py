@@ -56,14 +56,22 @@ def read_document(sources: Sources, entry: Entry) -> Document:
     return Document(entry, page.text, page.xpaths, page.html)
 
 
-def iter_documents(sources: Sources) -> Iterator[Document]:
-    """Stream documents in build order (split, then doc_id), whatever the manifest's line order.
-
-    Only (split, doc_id, byte offset) is kept per document to sort; each entry is re-read
-    when its turn comes, so memory stays small as the corpus grows. Pages kept outside the
-    repository are included only in a full build (sources.external).
-    """
+def build_order(sources: Sources) -> list[int]:
+    """Manifest byte offsets of the documents in build order (split, then doc_id), whatever the
+    manifest's line order. Only (split, doc_id, offset) is kept per document to sort; each entry
+    is re-read when its turn comes, so memory stays small as the corpus grows. Pages kept outside
+    the repository are included only in a full build (sources.external)."""
     order = sorted((SPLITS.index(e.split), e.doc_id, offset) for offset, e in manifest.iter_entries(sources.manifest)
                    if sources.external or not e.external)
-    for _, _, offset in order:
-        yield read_document(sources, manifest.entry_at(sources.manifest, offset))
+    return [offset for _, _, offset in order]
+
+
+def document_at(sources: Sources, offset: int) -> Document:
+    """The document of the manifest entry at a byte offset (from build_order)."""
+    return read_document(sources, manifest.entry_at(sources.manifest, offset))
+
+
+def iter_documents(sources: Sources) -> Iterator[Document]:
+    """Stream documents in build order, one at a time."""
+    for offset in build_order(sources):
+        yield document_at(sources, offset)

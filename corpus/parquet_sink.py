@@ -41,13 +41,21 @@ class ParquetSink:
         self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.counts: dict[tuple[str, str], int] = {}
 
-    def add(self, config: str, split: str, row: dict[str, Any]) -> None:
+    def extend(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
+        """Buffer rows, flushing at exactly every BATCH_ROWS rows (so row groups do not depend on
+        how the rows arrive)."""
         key = (config, split)
         buf = self._buffers.setdefault(key, [])
-        buf.append(row)
-        self.counts[key] = self.counts.get(key, 0) + 1
-        if len(buf) >= BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS):
-            self._flush(key)
+        self.counts[key] = self.counts.get(key, 0) + len(rows)
+        size = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
+        i = 0
+        while i < len(rows):
+            take = size - len(buf)
+            buf += rows[i:i + take]
+            i += take
+            if len(buf) >= size:
+                self._flush(key)
+                buf = self._buffers[key]
 
     def _flush(self, key: tuple[str, str]) -> None:
         rows = self._buffers.get(key)

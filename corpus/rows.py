@@ -11,7 +11,7 @@ from typing import Any
 from labels import scheme
 from labels.model import GoldDocument, Span
 from labels.text import units
-from labels.tokens import spans_to_iob2, tokenize
+from labels.tokens import iob2_of_spans, token_spans
 from corpus.documents import Document
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -78,14 +78,14 @@ def rows_for(doc: Document, gold: GoldDocument) -> Rows:
             k += 1
         inside, j = entities[j:k], k
         cuts = [c for x in inside for c in (x.start, x.end)]
-        tokens = tokenize(text, u.start, u.end, cuts)
-        onto = spans_to_iob2(tokens, [(x.start, x.end, x.type) for x in inside])
-        coarse = spans_to_iob2(tokens, [(x.start, x.end, scheme.conll_type(x.type)) for x in inside
-                                        if scheme.conll_type(x.type)])
+        spans = token_spans(text, u.start, u.end, cuts)
+        starts, ends = [a for a, _ in spans], [b for _, b in spans]
+        onto = iob2_of_spans(starts, ends, [(x.start, x.end, x.type) for x in inside])
+        coarse = iob2_of_spans(starts, ends, [(x.start, x.end, c) for x in inside if (c := scheme.conll_type(x.type))])
         out["entities_tokens"].append({
             "id": f"{doc_id}-{u.line}", "doc_id": doc_id, "line": u.line,
-            "tokens": [t.text for t in tokens],
-            "token_starts": [t.start for t in tokens], "token_ends": [t.end for t in tokens],
+            "tokens": [text[a:b] for a, b in spans],
+            "token_starts": starts, "token_ends": ends,
             "ner_tags": [_ONTO_TAG[t] for t in onto], "conll_ner_tags": [_CONLL_TAG[t] for t in coarse],
         })
     return out

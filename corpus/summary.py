@@ -36,26 +36,32 @@ class Summary:
         self._current = (publisher or "unknown", status)
         self.people |= {step.by for step in history if step.action != "drafted"}
 
-    def observe(self, config: str, split: str, row: dict[str, Any]) -> None:
-        self.rows[(config, split)] += 1
-        self.by_publisher[(self._current[0], split, config)] += 1
-        self.by_status[(self._current[1], config)] += 1
-        self.examples.setdefault(config, row)
+    def observe(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
+        """One document's rows of one config (the document named by the last begin)."""
+        if not rows:
+            return
+        n = len(rows)
+        self.rows[(config, split)] += n
+        self.by_publisher[(self._current[0], split, config)] += n
+        self.by_status[(self._current[1], config)] += n
+        self.examples.setdefault(config, rows[0])
         if config == "documents":
-            self.documents[split] += 1
-            self.publishers[(row["publisher"] or "unknown", row["license"])] += 1
-            self.attribution.append((row["doc_id"], row["publisher"] or "unknown", row["date"], row["url"],
-                                     row["license"]))
+            for row in rows:
+                self.documents[split] += 1
+                self.publishers[(row["publisher"] or "unknown", row["license"])] += 1
+                self.attribution.append((row["doc_id"], row["publisher"] or "unknown", row["date"], row["url"],
+                                         row["license"]))
         elif config == "boilerplate":
-            self.roles[scheme.ROLES[row["role"]]] += 1
+            self.roles.update(scheme.ROLES[row["role"]] for row in rows)
         elif config == "entities":
-            self.types[scheme.ENTITY_TYPES[row["type"]]] += 1
-            if row["conll_type"] is not None:
-                self.conll_types[scheme.CONLL_TYPES[row["conll_type"]]] += 1
+            self.types.update(scheme.ENTITY_TYPES[row["type"]] for row in rows)
+            self.conll_types.update(scheme.CONLL_TYPES[row["conll_type"]] for row in rows
+                                    if row["conll_type"] is not None)
         elif config == "stance":
-            level = scheme.LEVELS[row["level"]]
-            self.stance[(level, scheme.STANCE_LABELS[row["label"]])] += 1
-            self.origins[(level, scheme.TARGET_ORIGINS[row["target_origin"]])] += 1
+            for row in rows:
+                level = scheme.LEVELS[row["level"]]
+                self.stance[(level, scheme.STANCE_LABELS[row["label"]])] += 1
+                self.origins[(level, scheme.TARGET_ORIGINS[row["target_origin"]])] += 1
 
     @property
     def splits(self) -> list[str]:

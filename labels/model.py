@@ -152,7 +152,7 @@ class _Reader:
             names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
             self.problem(record, key, f"expected {names}, got {_preview(value)}")
             return None
-        if isinstance(value, str) and _has_surrogate(value):
+        if isinstance(value, str) and not value.isascii() and _has_surrogate(value):
             self.problem(record, key, f"holds a lone surrogate escape ({ascii(value)[:40]}): "
                                       "not a Unicode character; write the character itself")
             return None

@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class NotPlainText(ValueError):
@@ -67,10 +68,16 @@ class Line:
 
 def units(text: str) -> list[Line]:
     """Every line with a non-whitespace character, numbered among all lines from 0."""
+    return list(_units(text))
+
+
+@lru_cache(maxsize=4)
+def _units(text: str) -> tuple[Line, ...]:
+    """Cached: validating and building one document split its text several times over."""
     out: list[Line] = []
     start = 0
     for number, piece in enumerate(text.split("\n")):
         if piece.strip():
             out.append(Line(number, start, start + len(piece), piece))
         start += len(piece) + 1
-    return out
+    return tuple(out)

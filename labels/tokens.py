@@ -6,6 +6,7 @@ without loss whatever the tokeniser would otherwise do inside a name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -24,35 +25,53 @@ class Token:
     text: str
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None, cuts: Iterable[int] = ()) -> list[Token]:
-    """Tokens of text[start:end] with document offsets, split again at each offset in cuts."""
+def token_spans(text: str, start: int = 0, end: int | None = None, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """(start, end) of every token of text[start:end], split again at each offset in cuts; the build
+    reads these directly, without a Token object per token."""
     end = len(text) if end is None else end
     cut_set = sorted({c for c in cuts if start < c < end})
-    out: list[Token] = []
+    if not cut_set:
+        return [m.span() for m in _TOKEN.finditer(text, start, end)]
+    out: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text, start, end):
         a, b = m.span()
-        inner = [c for c in cut_set if a < c < b] if cut_set else []
-        for x, y in zip([a] + inner, inner + [b]):
-            out.append(Token(x, y, text[x:y]))
+        i, j = bisect_right(cut_set, a), bisect_left(cut_set, b)
+        if i == j:
+            out.append((a, b))
+            continue
+        bounds = [a, *cut_set[i:j], b]
+        out += zip(bounds, bounds[1:])
     return out
 
 
-def spans_to_iob2(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """IOB2 tags for tokens; each span must start and end on token boundaries."""
-    tags = ["O"] * len(tokens)
-    index_of_start = {t.start: i for i, t in enumerate(tokens)}
+def tokenize(text: str, start: int = 0, end: int | None = None, cuts: Iterable[int] = ()) -> list[Token]:
+    """Tokens of text[start:end] with document offsets, split again at each offset in cuts."""
+    return [Token(a, b, text[a:b]) for a, b in token_spans(text, start, end, cuts)]
+
+
+def iob2_of_spans(starts: Sequence[int], ends: Sequence[int], spans: Sequence[tuple[int, int, str]]) -> list[str]:
+    """IOB2 tags for tokens given by their offsets; each span must start and end on token boundaries."""
+    tags = ["O"] * len(starts)
+    if not spans:
+        return tags
+    index_of_start = {s: i for i, s in enumerate(starts)}
     for start, end, label in spans:
         i = index_of_start.get(start)
         if i is None:
             raise ValueError(f"span [{start}, {end}) does not start on a token boundary")
         tags[i] = f"B-{label}"
         i += 1
-        while i < len(tokens) and tokens[i].end <= end:
+        while i < len(ends) and ends[i] <= end:
             tags[i] = f"I-{label}"
             i += 1
-        if tokens[i - 1].end != end:
+        if ends[i - 1] != end:
             raise ValueError(f"span [{start}, {end}) does not end on a token boundary")
     return tags
+
+
+def spans_to_iob2(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """IOB2 tags for tokens; each span must start and end on token boundaries."""
+    return iob2_of_spans([t.start for t in tokens], [t.end for t in tokens], list(spans))
 
 
 def iob2_to_spans(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -1,0 +1,183 @@
+"""The faster build writes what the previous one wrote, byte for byte, in one process or in a pool."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import COMMITTED, cli, tree_hashes
+from benchmarks.synthetic import generate
+from corpus import parquet_sink, pool
+from corpus.build import write_dataset
+from corpus.fingerprint import canonical
+from corpus.parquet_sink import ParquetSink
+from labels.cli import UserError
+from labels.problems import InvalidLabels
+from labels.tokens import _TOKEN, token_spans, tokenize
+
+# The 40-page SYNTHETIC corpus (seed 0) as the build wrote it before its speed work (pyarrow
+# 26.0.1): the fingerprint does not depend on pyarrow, the Parquet bytes do.
+PINNED_FINGERPRINT = "acb5fddd6f520f05"
+PINNED_FILES = {
+    "boilerplate/test": "3488366f973fd25f61e50419408f63a4543b77ea1193072d0503a2a7f88d1d12",
+    "boilerplate/train": "627395ad3a82709e4bf571561d58dee3fec76959cb2f0f7b7abe985d50778217",
+    "boilerplate/validation": "8c663b7dda6197f4337cd7524af45a7da9af07ea9e3e9986e9b8240f3be91150",
+    "documents/test": "6320c2cadd0d8674a20f8f9f38843a10eb5d1fb5de31972187fc64f467e9dda7",
+    "documents/train": "eca7c991e83213f09ec25a0ba0c0d7ef750a2616c31632f4bb92844b1580be11",
+    "documents/validation": "c316de1f1da52d56122e432e2ad31db939db78b93f53bd5dee1609bd4b4087d7",
+    "entities/test": "95a14af2aeeeaabbde6f1fc1d0769314df7dbf5521c9c7d166bb3177756ddc93",
+    "entities/train": "0ed7c35522a18e5f8b8a9f14e747e0c08ac8df6e81f40afe7dcc7b195dd521a2",
+    "entities/validation": "e6e062c1731d8ebacb8751c5291e7d56fb3865bc19731f5ecea32aa79411d26c",
+    "entities_tokens/test": "e568d033e86daf40856557cc4d1991cab4c4eae797807cba5b1a81bacfedbc96",
+    "entities_tokens/train": "e13d2d884439ae241cda344a5a30b3ed88a2309f07d331d090c8b51ab3eb58f2",
+    "entities_tokens/validation": "64123d597a0ca4322a5d4ed91f079fd7efb6d3fd913451c883246a2421c92bf2",
+    "stance/test": "3710bd5a7d4e8913ad78262a0ffd8346203953fa819fc2145072ca3ac8359a37",
+    "stance/train": "8e4e8e13a8954e26a41bdd5af5262f944e58bf197f22d31840d8d85a4a4c75f0",
+    "stance/validation": "53751e35ee8e27911c32aaf8fe8ddf10164b74af3e1b202ecdae9ddbb853dae2",
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("synthetic") / "corpus", 40, seed=0)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of three documents, so a small corpus spans many tasks and fills the in-flight window."""
+    monkeypatch.setattr(pool, "CHUNK", 3)
+
+
+def test_the_serial_build_writes_the_pinned_bytes_and_fingerprint(synthetic, tmp_path):
+    summary = write_dataset(synthetic, tmp_path / "out", workers=1)
+    assert summary.fingerprint == PINNED_FINGERPRINT
+    hashes = tree_hashes(tmp_path / "out" / "data")
+    assert {re.sub(r"-[0-9a-f]{16}\.parquet$", "", k): v for k, v in hashes.items()} == PINNED_FILES
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_a_pool_writes_the_serial_builds_files_byte_for_byte(synthetic, tmp_path, small_chunks, workers):
+    serial = write_dataset(synthetic, tmp_path / "serial", workers=1)
+    pooled = write_dataset(synthetic, tmp_path / "pool", workers=workers)
+    assert pooled.fingerprint == serial.fingerprint == PINNED_FINGERPRINT
+    assert pooled.rows == serial.rows and pooled.attribution == serial.attribution
+    assert tree_hashes(tmp_path / "pool") == tree_hashes(tmp_path / "serial")  # data files and card
+
+
+def test_the_committed_dataset_rebuilds_identically_in_a_pool():
+    done = cli("corpus.build", "--check", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"ok: {COMMITTED} equals a fresh build")
+
+
+def test_workers_below_one_is_a_user_error():
+    done = cli("corpus.build", "--workers", "0")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --workers 0: must be at least 1"
+
+
+def _break_gold(sources, index: int) -> Path:
+    path = sorted(sources.gold_dir.glob("*.json"))[index]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["lines"][0]["role"] = "sidebar-ish"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_pool_reports_the_same_label_problems_and_writes_nothing(tmp_path, small_chunks):
+    sources = generate(tmp_path / "corpus", 12, seed=1)
+    broken = [_break_gold(sources, 2), _break_gold(sources, 9)]
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(InvalidLabels) as err:
+            write_dataset(sources, tmp_path / f"out{workers}", workers=workers)
+        messages.append(str(err.value))
+        assert not any((tmp_path / f"out{workers}").rglob("*.parquet"))
+    assert messages[0] == messages[1]
+    assert all(str(path) in messages[0] for path in broken)
+
+
+def test_a_page_that_changed_stops_a_pool_with_the_serial_builds_error(tmp_path, small_chunks):
+    sources = generate(tmp_path / "corpus", 12, seed=2)
+    page = sorted(sources.raw_dir.glob("*.txt"))[5]
+    page.write_bytes(page.read_bytes() + b"tampered\n")
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(UserError) as err:
+            write_dataset(sources, tmp_path / f"out{workers}", workers=workers)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1] == f"{page}: bytes differ from the manifest's source_sha256 for {page.stem}"
+
+
+def test_a_pool_pays_only_for_a_large_corpus():
+    assert pool.default_workers(1) == 1
+    assert pool.default_workers(pool.MIN_PER_WORKER * 2 - 1) == 1
+    cores = pool.default_workers(10**9)
+    assert cores >= 1 and pool.default_workers(pool.MIN_PER_WORKER * cores) == cores
+
+
+def test_ordered_map_keeps_item_order_across_chunks_and_processes():
+    items = list(range(101))
+    assert list(pool.ordered_map(_squares, items, workers=2, chunk=4)) == [i * i for i in items]
+    assert list(pool.ordered_map(_squares, items, workers=1, chunk=4)) == [i * i for i in items]
+
+
+def _squares(part: list[int]) -> list[int]:
+    return [i * i for i in part]
+
+
+def test_the_sink_cuts_row_groups_at_the_same_rows_however_rows_arrive(tmp_path, monkeypatch):
+    monkeypatch.setitem(parquet_sink.BATCH_ROWS, "boilerplate", 4)
+    rows = [{"doc_id": f"d{i // 3}", "line": i, "start": 0, "end": 1, "text": "x", "xpath": None,
+             "role": 0, "is_content": False} for i in range(11)]
+    one, many = ParquetSink(tmp_path / "one"), ParquetSink(tmp_path / "many")
+    for row in rows:
+        one.extend("boilerplate", "test", [row])
+    for i in range(0, len(rows), 3):
+        many.extend("boilerplate", "test", rows[i:i + 3])
+    for sink in (one, many):
+        sink.close({"version": "0.0.0", "fingerprint": "0" * 16}, {"test"})
+    assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "many")
+    import pyarrow.parquet as pq
+    groups = pq.ParquetFile(next((tmp_path / "one" / "data" / "boilerplate").glob("*.parquet"))).metadata
+    assert [groups.row_group(i).num_rows for i in range(groups.num_row_groups)] == [4, 4, 3]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**31, 2**31 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_canonical_bytes_are_json_dumps_sorted_and_compact(value):
+    reference = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert canonical(value) == reference
+
+
+def _reference_tokens(text: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """The tokeniser as it was written first: every cut tested against every token."""
+    cut_set = sorted({c for c in cuts if start < c < end})
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        a, b = m.span()
+        inner = [c for c in cut_set if a < c < b]
+        out += zip([a] + inner, inner + [b])
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1.,-' ’sU.S\n", max_size=40), st.data())
+def test_token_spans_equal_the_reference_tokeniser(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    cuts = data.draw(st.lists(st.integers(-1, len(text) + 1), max_size=8))
+    spans = token_spans(text, start, end, cuts)
+    assert spans == _reference_tokens(text, start, end, cuts)
+    assert [(t.start, t.end, t.text) for t in tokenize(text, start, end, cuts)] == \
+        [(a, b, text[a:b]) for a, b in spans]

@@ -88,9 +88,9 @@ def read_page(raw: bytes) -> Page:
 
 def reread_page(raw: bytes, format: str, encoding: str, renderer: str | None) -> Page:
     """Read stored bytes exactly as the manifest recorded (same codec, same renderer version)."""
-    data, compressed = unpack(raw)
     if format == "text":
         return read_page(raw)
+    data, compressed = unpack(raw)
     if renderer != RENDERER:
         raise PageError(f"rendered with renderer {renderer!r}; this code renders {RENDERER!r}, and a "
                         f"rendered text never changes under a version: re-add the page to re-render it")

@@ -56,6 +56,7 @@ import re
 import json
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Hashable, Sequence
 
@@ -412,14 +413,14 @@ def _load(path: Path) -> GoldDocument:
 
 def _text_of(doc_id: str) -> str | None:
     """The page of a digest-only pass file (labels.redaction), read only when one is met."""
-    global _TEXTS
-    if _TEXTS is None:
-        from labels.validate import texts_at_hand
-        _TEXTS = texts_at_hand()
-    return _TEXTS.get(doc_id)
+    return _texts().get(doc_id)
 
 
-_TEXTS: dict[str, str] | None = None
+@lru_cache(maxsize=1)
+def _texts() -> dict[str, str]:
+    from labels.validate import texts_at_hand
+
+    return texts_at_hand()
 
 
 def load_pairs(a: Path, b: Path, only: set[str] | None = None) -> list[tuple[GoldDocument, GoldDocument]]:

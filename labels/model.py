@@ -267,13 +267,10 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
     return GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), status, history), r.problems
 
 
-def load(path: Path, text_of: Callable[[str], str | None] | None = None) -> tuple[GoldDocument | None, list[Problem]]:
-    """Read and parse one label file; unreadable JSON is a Problem naming the line.
-
-    A file whose surfaces are digests (labels.redaction) gets them back from text_of(doc_id),
-    the document text, and each is proved against its digest."""
+def read(path: Path) -> tuple[Any, list[Problem]]:
+    """A label file's decoded JSON, or a Problem naming why it cannot be read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8")), []
     except json.JSONDecodeError as err:
         return None, [Problem(str(path), "document", "-", f"not valid JSON: {err.msg} at line {err.lineno}")]
     except RecursionError:
@@ -281,6 +278,12 @@ def load(path: Path, text_of: Callable[[str], str | None] | None = None) -> tupl
                               "JSON nested too deeply to be a label file: records are at most three levels deep")]
     except (OSError, UnicodeDecodeError) as err:
         return None, [Problem(str(path), "document", "-", f"cannot read: {err}")]
+
+
+def from_data(data: Any, path: Path,
+              text_of: Callable[[str], str | None] | None = None) -> tuple[GoldDocument | None, list[Problem]]:
+    """Parse decoded JSON. A file whose surfaces are digests (labels.redaction) gets them back from
+    text_of(doc_id), the document text, and each is proved against its digest."""
     if redaction.is_redacted(data):
         doc_id = data.get("doc_id") if isinstance(data, dict) else None
         text = text_of(doc_id) if text_of is not None and isinstance(doc_id, str) else None
@@ -291,3 +294,9 @@ def load(path: Path, text_of: Callable[[str], str | None] | None = None) -> tupl
         doc, problems = parse(data, str(path))
         return doc, [Problem(str(path), r, f, m) for r, f, m in restored] + problems
     return parse(data, str(path))
+
+
+def load(path: Path, text_of: Callable[[str], str | None] | None = None) -> tuple[GoldDocument | None, list[Problem]]:
+    """Read and parse one label file (see read and from_data)."""
+    data, problems = read(path)
+    return (None, problems) if problems else from_data(data, path, text_of)

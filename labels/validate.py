@@ -8,7 +8,6 @@ yet reviewed, is reported by name as information (the build leaves it out).
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from dataclasses import dataclass
@@ -35,10 +34,13 @@ def check_file(path: Path, texts: dict[str, str],
                outside: frozenset[str] = frozenset()) -> tuple[GoldDocument | None, list[Problem]]:
     """Parse and check one label file; texts maps doc_id to the document text, outside names the
     documents whose pages the repository may not hold (their label files carry no surface text)."""
-    doc, problems = model.load(path, texts.get)
+    data, problems = model.read(path)
+    if problems:
+        return None, problems
+    doc, problems = model.from_data(data, path, texts.get)
     if doc is None:
         return None, problems
-    if doc.doc_id in outside and not redaction.is_redacted(json.loads(path.read_text(encoding="utf-8"))):
+    if doc.doc_id in outside and not redaction.is_redacted(data):
         problems.append(Problem(str(path), "document", "-", "quotes the text of a page kept outside the "
                                 "repository: commit it without surfaces (python -m labels.redact FILE)"))
     if doc.doc_id != path.stem:
@@ -64,8 +66,11 @@ def gold_for(text: str, path: Path, doc_id: str, outside: frozenset[str] = froze
 
 
 def validate(files: list[Path] | None, sources=None) -> list[Problem]:
-    sources, texts, outside = _corpus(sources)
-    away = sources.outside() - set(texts)  # kept in a pages folder that is not here: nothing to check against
+    return _checked(files, *_corpus(sources))
+
+
+def _checked(files, sources, texts, outside) -> list[Problem]:
+    away = set(_away(sources, texts))
     targets = files if files else [p for p in sorted(sources.gold_dir.glob("*.json")) if p.stem not in away]
     committed = sources.gold_dir.parent.resolve()  # labels/: what the repository holds
     problems: list[Problem] = []
@@ -74,16 +79,19 @@ def validate(files: list[Path] | None, sources=None) -> list[Problem]:
     return problems
 
 
-def not_at_hand(sources=None) -> list[str]:
+def _away(sources, texts) -> list[str]:
     """Documents kept in a pages folder that is not here: their gold files cannot be checked."""
-    sources, texts, _ = _corpus(sources)
     return sorted(sources.outside() - set(texts))
+
+
+def _unlabelled(sources, texts) -> list[str]:
+    return sorted(set(texts) - {p.stem for p in sources.gold_dir.glob("*.json")})
 
 
 def unlabelled(sources=None) -> list[str]:
     """Documents of the corpus without a gold label file, by doc_id."""
     sources, texts, _ = _corpus(sources)
-    return sorted(set(texts) - {p.stem for p in sources.gold_dir.glob("*.json")})
+    return _unlabelled(sources, texts)
 
 
 def _corpus(sources):
@@ -108,14 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     missing = [p for p in args.files if not p.is_file()]
     if missing:
         raise UserError(f"{missing[0]}: no such file")
-    problems = validate(args.files)
+    corpus = _corpus(None)  # every document read once, for all that follows
+    problems = _checked(args.files, *corpus)
     if problems:
         raise InvalidLabels(problems)
     print(f"ok: {len(args.files) or 'all'} label file(s) valid")
     if not args.files:
-        for doc_id in unlabelled():
+        sources, texts, _ = corpus
+        for doc_id in _unlabelled(sources, texts):
             print(f"info: {doc_id}: no gold label file yet; the build leaves it out")
-        away = not_at_hand()
+        away = _away(sources, texts)
         if away:
             print(f"info: {len(away)} document(s) kept in the pages folder, which is not at hand: their label "
                   f"files were not checked (put the pages in ../shared/corpus/pages)")

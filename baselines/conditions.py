@@ -1,9 +1,11 @@
 """A task's view of a split under one condition: the inputs a system reads and the gold it is scored on.
 
 `gold-upstream` hands a system the gold answer of the stage before it (the content
-lines); `end-to-end` makes it read what that stage really produces: the whole page for
-entities, and for stance the article body rebuilt from the upstream boilerplate
-system's predictions. Gold answers never change with the condition.
+lines, and for source-level stance the holder); `end-to-end` makes it read what that
+stage really produces: the whole page for entities, and for stance the article body
+rebuilt from the upstream boilerplate system's predictions, with source-level holders
+left for the system to find (baselines.stance_records). Gold answers never change with
+the condition; end-to-end stance only groups source-level ones by claim.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pandas as pd
 
 from baselines.data import Bench
 from baselines.protocol import END_TO_END, GOLD_UPSTREAM, PROTOCOLS
+from baselines.stance_records import STANCE_END_TO_END
 from baselines.tasks import TASKS, Task, TaskInput
 
 
@@ -54,9 +57,14 @@ def upstream_predictions(bench: Bench, spec: str) -> pd.DataFrame:
     return cls(**params).predict(TASKS["boilerplate"].inputs(bench))
 
 
+def task_for(name: str, condition: str) -> Task:
+    """The task as a condition poses it: end to end, stance asks for the holders too."""
+    PROTOCOLS[name].condition(condition)  # refuses a condition the task does not declare
+    return STANCE_END_TO_END if (name, condition) == ("stance", END_TO_END) else TASKS[name]
+
+
 def _inputs(task: Task, bench: Bench, condition: str) -> TaskInput:
     protocol = PROTOCOLS[task.name]
-    protocol.condition(condition)  # refuses a condition the task does not declare
     if task.name == "stance" and condition == END_TO_END:
         return task.inputs(content_view(bench, upstream_predictions(bench, protocol.upstream)))
     inputs = task.inputs(bench)
@@ -68,6 +76,7 @@ def _inputs(task: Task, bench: Bench, condition: str) -> TaskInput:
 
 
 def view(task: Task, bench: Bench, condition: str) -> View:
+    task = task_for(task.name, condition)
     inputs = _inputs(task, bench, condition)
     units = inputs.units[list(PROTOCOLS[task.name].reads)].reset_index(drop=True)
     publishers = {d: p or "unknown" for d, p in zip(bench.documents.doc_id, bench.documents.publisher)}

@@ -14,11 +14,11 @@ from typing import Any
 
 from corpus.markdown import table as markdown_table
 from baselines.bootstrap import CONFIDENCE
+from baselines.conditions import task_for
 from baselines.metrics import for_task
 from baselines.protocol import PROTOCOLS
 from baselines.runner import Scored
 from baselines.significance import ALPHA, MIN_DOCUMENTS, Verdict, ranking
-from baselines.tasks import TASKS
 
 JSON_NAME = "leaderboard.json"
 OPTIONAL_JSON_NAME = "leaderboard.optional.json"
@@ -60,7 +60,7 @@ def _training(s) -> str | None:
 
 
 def _table_snapshot(t: Table, with_versions: bool) -> dict[str, Any]:
-    metric_name, key = TASKS[t.task].primary
+    metric_name, key = task_for(t.task, t.condition).primary
     columns = [f"{m.name}/{k}" for m in for_task(t.task) for k in m.headline
                if any(m.name in s.values and k in s.values[m.name] for s in t.scored)]
     systems = []
@@ -76,7 +76,7 @@ def _table_snapshot(t: Table, with_versions: bool) -> dict[str, Any]:
             row["versions"] = s.system.get("versions", {})
         systems.append(row)
     return {"condition": PROTOCOLS[t.task].condition(t.condition).description, "documents": t.n_documents,
-            "best": t.best, "columns": columns, "systems": systems}
+            "primary": f"{metric_name}/{key}", "best": t.best, "columns": columns, "systems": systems}
 
 
 def snapshot(ctx, tables: list[Table], with_versions: bool = False) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def snapshot(ctx, tables: list[Table], with_versions: bool = False) -> dict[str,
     for t in tables:
         if not t.scored:
             continue
-        entry = tasks.setdefault(t.task, {"primary": "/".join(TASKS[t.task].primary), "conditions": {}})
+        entry = tasks.setdefault(t.task, {"conditions": {}})
         entry["conditions"][t.condition] = _table_snapshot(t, with_versions)
     return {"dataset": {"version": b.version, "fingerprint": b.fingerprint, "split": b.split},
             "seed": ctx.seed, "resamples": ctx.resamples, "confidence": CONFIDENCE,
@@ -114,7 +114,7 @@ def _vs_best_text(s: dict[str, Any], resamples: int) -> str:
 
 def table_markdown(board: dict[str, Any], task_name: str, condition: str) -> str:
     t = board["tasks"][task_name]["conditions"][condition]
-    primary = board["tasks"][task_name]["primary"]
+    primary = t["primary"]
     with_versions = any("versions" in s for s in t["systems"])
     publishers = sorted({p for s in t["systems"] for p in s["by_publisher"]})
     header = ["system", "tuned on", "training", *t["columns"], f"{primary}, macro over documents",

@@ -92,16 +92,17 @@ def check(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.
                 i = int(bad.idxmax())
                 raise UserError(f"{_where(source, i, col)}: unknown label {pred[col][i]!r}; "
                                 f"expected one of {', '.join(names)}")
-    dup = pred.duplicated(list(task.key), keep="first")
+    keys = [k for k in task.key if k in pred.columns]
+    dup = pred.duplicated(keys, keep="first")
     if dup.any():
         i = int(dup.idxmax())
-        key = ", ".join(f"{k}={_plain(pred[k][i])!r}" for k in task.key)
+        key = ", ".join(f"{k}={_plain(pred[k][i])!r}" for k in keys)
         raise UserError(f"{source}: row {i + 1}: duplicate prediction for {key}")
     if task.every_unit_needs_a_row:
         _check_units(task, pred, inputs, source)
-    else:
+    elif "start" in task.key:
         _check_spans(pred, inputs, source)
-    return pred
+    return task.checked(pred, inputs, source)
 
 
 def _check_units(task: Task, pred: pd.DataFrame, inputs: TaskInput, source: str) -> None:

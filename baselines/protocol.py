@@ -59,7 +59,8 @@ PROTOCOLS: dict[str, Protocol] = {p.task: p for p in (
         Condition(GOLD_UPSTREAM, "the article body from the gold content lines; source level: the gold "
                                  "holder and the holder's line"),
         Condition(END_TO_END, "the article body from the lines the upstream boilerplate system keeps; "
-                              "source level still names the gold holder (holder finding is not part of "
-                              "the task yet)"),
+                              "source level: the page text and each distinct claim that some named holder "
+                              "takes a position on, but no holder: the system finds the holders (character "
+                              "spans) and labels them, scored as (claim, holder, label) records"),
     ), upstream="justext"),
 )}

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from baselines import leaderboard
 from baselines.bootstrap import CONFIDENCE
+from baselines.conditions import task_for
 from baselines.data import Bench
 from baselines.leaderboard import Table
 from baselines.metrics import for_task
@@ -29,7 +30,6 @@ from baselines.protocol import PROTOCOLS
 from baselines.provenance import code_version, packages
 from baselines.runner import Scored
 from baselines.significance import ALPHA, MIN_DOCUMENTS, Verdict
-from baselines.tasks import TASKS
 from corpus.atomic import replace_set
 
 RESULT_SCHEMA = "newsbench.result/2"
@@ -52,7 +52,7 @@ class Context:
 
 
 def to_json(s: Scored, ctx: Context, table: Table) -> dict:
-    task = TASKS[s.task]
+    task = task_for(s.task, s.condition)
     definitions = {m.name: m.definition for m in for_task(s.task)}
     verdict: Verdict | None = table.verdicts.get(s.system["id"])
     return {

@@ -12,11 +12,11 @@ from labels.cli import UserError
 from baselines import predictions
 from baselines.bootstrap import Interval, Resamples, intervals
 from baselines.breakdown import by_publisher, macro_over_documents
-from baselines.conditions import View
+from baselines.conditions import View, task_for
 from baselines.guard import SystemFailed, guarded_predict, guarded_predict_with_gold, system_id
 from baselines.metrics import Metric, for_task
 from baselines.system import System
-from baselines.tasks import TASKS, Task, TaskInput
+from baselines.tasks import Task, TaskInput
 from baselines.training import Training, fit_predict
 
 
@@ -97,12 +97,13 @@ def checked_predictions(task: Task, system: System, view: View, seed: int, train
 
 def run_one(system: System, view: View, resamples: Resamples, seed: int, train: View | None = None,
             tune: View | None = None) -> Scored:
-    task = TASKS[view.task]
+    task = task_for(view.task, view.condition)
     pred, training, seconds = checked_predictions(task, system, view, seed, train, tune)
     values, cis, stats = score(task, view.inputs, view.gold, pred, resamples)
     macro, publishers = breakdowns(task, view, stats)
     described = system.describe() | {"id": system_id(system)}
     if training is not None and training.tuning:  # settings chosen on validation: say so, and which
         described |= {"tuned_on": "validation", "params": described["params"] | training.tuning["chosen"]}
-    kept = pred[list(task.required) + [c for c in pred.columns if c not in task.required and c in task.labels]]
+    answer = list(dict.fromkeys(task.required + task.key))
+    kept = pred[answer + [c for c in pred.columns if c not in answer and c in task.labels]]
     return Scored(task.name, view.condition, described, values, cis, stats, kept, training, seconds, macro, publishers)

@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from baselines.bootstrap import Comparison, Resamples, paired
+from baselines.conditions import task_for
 from baselines.metrics import for_task
 from baselines.runner import Scored
-from baselines.tasks import TASKS
 
 MIN_DOCUMENTS = 10
 ALPHA = 0.05
@@ -58,7 +58,7 @@ class Verdict:
 
 def ranking(scored: list[Scored]) -> list[Scored]:
     """Oracles (upper bounds) first, then by the task's primary value, ties by system id."""
-    metric_name, key = TASKS[scored[0].task].primary if scored else ("", "")
+    metric_name, key = task_for(scored[0].task, scored[0].condition).primary if scored else ("", "")
     return sorted(scored, key=lambda s: (not s.system["sees_gold"], -s.values[metric_name][key], s.system["id"]))
 
 
@@ -75,7 +75,7 @@ def compare_to_best(scored: list[Scored], resamples: Resamples,
     best = next((s for s in ranked if rankable(s)), None)
     if best is None:
         return None, {}
-    metric_name, key = TASKS[best.task].primary
+    metric_name, key = task_for(best.task, best.condition).primary
     aggregate = next(m.aggregate for m in for_task(best.task) if m.name == metric_name)
     rivals = [s for s in [*ranked, *others] if s is not best and not s.system["sees_gold"]]
     comparisons = {s.system["id"]: paired(s.stats[metric_name], best.stats[metric_name], resamples, aggregate, key)

@@ -64,6 +64,10 @@ class Task(ABC):
     def align(self, units: pd.DataFrame, gold: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
         """One row per unit, in unit order, holding both the gold and the predicted answers."""
 
+    def checked(self, pred: pd.DataFrame, inputs: TaskInput, source: str) -> pd.DataFrame:
+        """The checks a task's own answer shape needs beyond the shared ones (baselines.predictions)."""
+        return pred
+
 
 def _line_of(starts_by_doc: dict[str, list[int]], lines_by_doc: dict[str, list[int]], doc: str, offset: int) -> int:
     starts = starts_by_doc[doc]

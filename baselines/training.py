@@ -6,11 +6,10 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from baselines.conditions import View
+from baselines.conditions import View, task_for
 from baselines.folds import DEFAULT_K, FoldProtocol, assign_folds
 from baselines.guard import guarded_fit, guarded_new, guarded_predict
 from baselines.system import System
-from baselines.tasks import TASKS
 
 FIT_ON_SPLIT = "fit-on-split"
 CROSS_FITTED = "cross-fitted-fallback"
@@ -56,7 +55,7 @@ def fallback_reason(scored: View, train: View | None) -> str | None:
 def cross_fit(system: System, scored: View, seed: int, k: int = DEFAULT_K) -> tuple[pd.DataFrame, FoldProtocol]:
     """Fitted on k-1 folds and predicting the held-out fold, k times, so no unit is predicted
     by a model that saw its answer."""
-    task, inputs = TASKS[scored.task], scored.inputs
+    task, inputs = task_for(scored.task, scored.condition), scored.inputs
     folds, protocol = assign_folds(inputs.units, k, seed)
     parts = []
     for f in range(k):

@@ -58,15 +58,26 @@ def test_gold_upstream_entities_read_the_gold_content_lines_only():
     assert len(upstream.gold) == len(inside) == len(e2e.gold) == len(bench.entities) == 29
 
 
-def test_end_to_end_stance_reads_the_body_the_upstream_system_keeps():
+def test_end_to_end_stance_reads_the_body_the_upstream_system_keeps_and_no_holder():
     bench = load_bench()
     task = TASKS["stance"]
-    gold_ctx = view(task, bench, GOLD_UPSTREAM).inputs.units
-    e2e_ctx = view(task, bench, END_TO_END).inputs.units
+    upstream, e2e = view(task, bench, GOLD_UPSTREAM), view(task, bench, END_TO_END)
+    gold_ctx, e2e_ctx = upstream.inputs.units, e2e.inputs.units
     article = gold_ctx.level == "article"
-    assert (gold_ctx.context[~article] == e2e_ctx.context[~article]).all()  # source level: the holder's line
     assert (gold_ctx.context[article] != e2e_ctx.context[article]).all()
-    pd.testing.assert_frame_equal(view(task, bench, GOLD_UPSTREAM).gold, view(task, bench, END_TO_END).gold)
+    # source level: one unit per distinct claim, with no holder, no holder span and no context
+    claims = e2e_ctx[e2e_ctx.level == "source"]
+    source = bench.stance[bench.stance.level == "source"]
+    assert sorted(claims.target) == sorted(set(source.target)) and len(claims) == 10
+    assert list(claims.id) == [f"c{k}" for k in (1, 10, 2, 3, 4, 5, 6, 7, 8, 9)]
+    assert claims.holder.isna().all() and claims.holder_span.isna().all() and (claims.context == "").all()
+    # the gold answers are the same instances and labels, source-level ones under their claim's id
+    assert list(e2e.gold.instance) == list(upstream.gold.id) and list(e2e.gold.label) == list(upstream.gold.label)
+    s14 = e2e.gold.set_index("instance").loc["s14"]
+    assert (s14.id, s14.holder_start, s14.holder_end, s14.holder_mentions) == ("c5", 878, 888, ((878, 888),))
+    # a holder's mentions: every gold mention with its surface text ("China": e1, e5, e26, e29)
+    assert e2e.gold.set_index("instance").loc["s10"].holder_mentions == ((11, 16), (468, 473), (1560, 1565),
+                                                                          (1742, 1747))
 
 
 def test_an_undeclared_condition_is_refused():

@@ -96,6 +96,10 @@ def test_a_users_system_is_scored_like_the_builtins(tmp_path):
     values = json.loads(result_file.read_text())["metrics"]["all"]["values"]
     gold = load_bench().stance.label
     assert values["accuracy"] == (gold == "discuss").mean() == 1 / 19  # s5 is the only discuss
+    # end to end it names no holder: each of the 10 claims' rows is spurious and its instance missed
+    [e2e_file] = result_file.parent.parent.glob("end-to-end/always-discuss.json")
+    records = json.loads(e2e_file.read_text())["metrics"]["records"]["values"]
+    assert (records["tp"], records["fp"], records["fn"]) == (1, 8 + 10, 8 + 10)
     assert "| always-discuss |" in r.stdout
 
 

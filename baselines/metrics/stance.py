@@ -1,5 +1,7 @@
 """Stance metrics: accuracy, per-class and macro F1 and the confusion matrix, per level and
-together; the FNC-1 weighted score at article level.
+together; the FNC-1 weighted score at article level. End to end, where a system finds the
+source-level holders itself, the source level and the whole are scored as records instead
+(baselines.stance_records): holder+label and holder-only precision, recall and F1.
 
 FNC-1 score, exactly as the FNC-1 scorer (fnc-1/scorer.py) computes it: per pair,
 +0.25 when gold and prediction are both unrelated or both related (agree, disagree,
@@ -11,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from labels import scheme
-from baselines.metrics import Metric, confusion_scores, one_hot_confusion, register
+from baselines.metrics import Metric, confusion_scores, one_hot_confusion, prf, register
 
 LABELS = scheme.STANCE_LABELS
 K = len(LABELS)
@@ -23,8 +25,14 @@ FNC_WEIGHT = (0.25 * (_RELATED[:, None] == _RELATED[None, :])
 
 def _confusion(aligned, level: str | None) -> np.ndarray:
     keep = np.ones(len(aligned), bool) if level is None else (aligned.level == level).to_numpy()
-    out = one_hot_confusion(list(aligned.gold_label), list(aligned.pred_label), LABELS)
-    return out * keep[:, None]
+    out = np.zeros((len(aligned), K * K), dtype=np.int64)
+    out[keep] = one_hot_confusion(list(aligned.gold_label[keep]), list(aligned.pred_label[keep]), LABELS)
+    return out
+
+
+def _scored_as_records(aligned) -> bool:
+    """End to end, source-level units are claims answered by records, not one label each."""
+    return "holder_tp" in aligned.columns
 
 
 def _scores(s: np.ndarray, fnc: bool) -> dict[str, float]:
@@ -48,4 +56,34 @@ for _level, _name in ((None, "all"), ("article", "article"), ("source", "source"
         + ("; FNC-1 weighted score and its share of the best possible" if _level == "article" else ""),
         stats=lambda a, lv=_level: _confusion(a, lv),
         aggregate=lambda s, f=(_level == "article"): _scores(s, f),
-        headline=("macro_f1", "fnc_relative") if _level == "article" else ("macro_f1",)))
+        headline=("macro_f1", "fnc_relative") if _level == "article" else ("macro_f1",),
+        applies=(lambda a: True) if _level == "article" else (lambda a: not _scored_as_records(a))))
+
+_RECORD_RULE = ("a record matches a gold instance of its claim when its holder span overlaps a mention of the "
+                "gold holder (one record to at most one instance, largest overlap first); a wrong label on a "
+                "matched holder counts as both a false positive and a false negative")
+
+
+def _record_scores(s: np.ndarray) -> dict[str, float]:
+    tp, fp, fn = s[:3]
+    out = prf(tp, fp, fn) | {"tp": float(tp), "fp": float(fp), "fn": float(fn)}
+    if len(s) > 3:
+        h_tp, h_fp, h_fn = s[3:]
+        out |= {f"holder_{k}": v for k, v in prf(h_tp, h_fp, h_fn).items()}
+    return out
+
+
+register(Metric(
+    "stance", "records",
+    "end to end, every instance as a (target, holder, label) record: precision, recall and F1 of holder and "
+    "label together; an article-level instance's holder (the article) is always found, so it is one true "
+    f"positive when its label is right and a false positive and a false negative otherwise; {_RECORD_RULE}",
+    stats=lambda a: a[["tp", "fp", "fn"]].to_numpy(np.int64),
+    aggregate=_record_scores, headline=("f1",), applies=_scored_as_records))
+register(Metric(
+    "stance", "source_records",
+    "end to end, source-level instances only: precision, recall and F1 of holder and label together, and "
+    f"of the holder alone (holder_precision, holder_recall, holder_f1); {_RECORD_RULE}",
+    stats=lambda a: a[["tp", "fp", "fn", "holder_tp", "holder_fp", "holder_fn"]].to_numpy(np.int64)
+    * (a.level == "source").to_numpy()[:, None],
+    aggregate=_record_scores, headline=("f1", "holder_f1"), applies=_scored_as_records))

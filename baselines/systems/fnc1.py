@@ -23,7 +23,8 @@ from labels.scheme import STANCE_LABELS
 from baselines.features.fnc1 import matrix
 from baselines.fnc1_model import Trained, trained
 from baselines.registry import register
-from baselines.system import System, SystemUnavailable
+from baselines.system import SystemUnavailable
+from baselines.systems.holders import HolderFinding
 from baselines.systems.stance import best_allowed, label_scores
 from baselines.tasks import TaskInput
 
@@ -36,7 +37,7 @@ def fnc1_scores(model: Trained, units: pd.DataFrame) -> np.ndarray:
     return label_scores(proba, list(model.model.classes_))
 
 
-class _Fnc1System(System):
+class _Fnc1System(HolderFinding):
     task = "stance"
     tuned_on = "none"    # the official baseline's settings; the head with scikit-learn's defaults
     optional = True      # needs FNC-1, which is outside the project: never on the canonical board
@@ -61,7 +62,7 @@ class Fnc1Gbdt(_Fnc1System):
     name = "fnc1-gbdt"
     trained_on = "FNC-1 training set (every pair of train_stances.csv); nothing from this dataset"
 
-    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+    def predict_units(self, inputs: TaskInput) -> pd.DataFrame:
         return best_allowed(inputs.units, fnc1_scores(self._trained(), inputs.units))
 
 
@@ -78,14 +79,14 @@ class Fnc1GbdtFinetuned(_Fnc1System):
         logp = np.log(np.maximum(fnc1_scores(self._trained(), units), PROBABILITY_FLOOR))
         return np.column_stack([logp, (units.level == "source").to_numpy(float)])
 
-    def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
+    def fit_units(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
         y = inputs.units[["doc_id", "id"]].merge(gold, on=["doc_id", "id"], how="left").label.to_numpy()
         self.classes_ = sorted(set(y), key=STANCE_LABELS.index)
         self.head_ = None
         if len(self.classes_) > 1:  # one class: nothing to separate, that class wherever allowed
             self.head_ = LogisticRegression(max_iter=1000).fit(self._head_input(inputs.units), y)
 
-    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+    def predict_units(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units
         if self.head_ is None:
             scores = label_scores(np.ones((len(units), 1)), self.classes_)

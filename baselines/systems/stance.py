@@ -1,4 +1,5 @@
-"""Stance baselines: each predicts one FNC-1 label per instance."""
+"""Stance baselines: each predicts one FNC-1 label per instance (end to end, per claim and the
+holder it finds: baselines.systems.holders)."""
 from __future__ import annotations
 
 from abc import abstractmethod
@@ -14,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from labels.scheme import LABELS_FOR_LEVEL, LEVELS, STANCE_LABELS
 from baselines.features.stance import features
 from baselines.registry import register
-from baselines.system import System
+from baselines.systems.holders import HolderFinding
 from baselines.tasks import TaskInput
 
 
@@ -25,14 +26,14 @@ def _most_common(counts: Counter, allowed: frozenset[str]) -> str:
 
 
 @register
-class Majority(System):
+class Majority(HolderFinding):
     """The most frequent training label of each level (learned: fitted on the train split)."""
 
     task = "stance"
     name = "majority"
     learned = True
 
-    def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
+    def fit_units(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
         df = inputs.units[["doc_id", "id", "level"]].merge(gold, on=["doc_id", "id"])
         overall = Counter(df.label)
         self.majority_ = {
@@ -40,7 +41,7 @@ class Majority(System):
             for level in LEVELS
         }
 
-    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+    def predict_units(self, inputs: TaskInput) -> pd.DataFrame:
         return pd.DataFrame({"doc_id": inputs.units.doc_id, "id": inputs.units.id,
                              "label": [self.majority_[lv] for lv in inputs.units.level]})
 
@@ -73,14 +74,14 @@ def _rule(level: str, f: pd.Series) -> str:
 
 
 @register
-class FncRules(System):
+class FncRules(HolderFinding):
     """FNC-1 features read by fixed rules: overlap for unrelated, refuting and hedging cues for the stance."""
 
     task = "stance"
     name = "fnc-rules"
     tuned_on = "test"  # its window was adjusted after seeing the test instances
 
-    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+    def predict_units(self, inputs: TaskInput) -> pd.DataFrame:
         units = inputs.units
         feats = _feature_frame(units)
         return pd.DataFrame({"doc_id": units.doc_id, "id": units.id,
@@ -109,7 +110,7 @@ def best_allowed(units: pd.DataFrame, scores: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": units.doc_id, "id": units.id, "label": [STANCE_LABELS[i] for i in best]})
 
 
-class _FncClassifier(System):
+class _FncClassifier(HolderFinding):
     """FNC-1 features and the level in a scikit-learn classifier fitted on the training rows given."""
 
     task = "stance"
@@ -119,7 +120,7 @@ class _FncClassifier(System):
     def _model(self):
         """A fresh, unfitted scikit-learn classifier with predict_proba."""
 
-    def fit(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
+    def fit_units(self, inputs: TaskInput, gold: pd.DataFrame) -> None:
         y = inputs.units[["doc_id", "id"]].merge(gold, on=["doc_id", "id"], how="left").label.to_numpy()
         self.classes_ = sorted(set(y), key=STANCE_LABELS.index)
         if len(self.classes_) == 1:  # nothing to separate: that class everywhere it is allowed
@@ -133,7 +134,7 @@ class _FncClassifier(System):
             return label_scores(np.ones((len(units), 1)), self.classes_)
         return label_scores(self.model_.predict_proba(_design(units)), list(self.model_.classes_))
 
-    def predict(self, inputs: TaskInput) -> pd.DataFrame:
+    def predict_units(self, inputs: TaskInput) -> pd.DataFrame:
         return best_allowed(inputs.units, self._scores(inputs.units))
 
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from labels.cli import UserError
-from labels.scheme import LABELS_FOR_LEVEL
+from labels.scheme import LABELS_FOR_LEVEL, STANCE_LABELS
 from baselines.data import Bench
 from baselines.tasks import Stance, TaskInput
 
@@ -179,10 +179,10 @@ class StanceEndToEnd(Stance):
                        for v in (s, e)):
                 raise UserError(f"{where}: holder_start: expected integer offsets, got {s!r}, {e!r}")
             if not 0 <= int(s) < int(e) <= lengths[d]:
-                raise UserError(f"{where}: holder_start: span [{s}, {e}) is empty or outside the page")
+                raise UserError(f"{where}: holder_start: span [{int(s)}, {int(e)}) is empty or outside the page")
             if label not in LABELS_FOR_LEVEL["source"]:
-                raise UserError(f"{where}: label: a source-level record is one of "
-                                f"{', '.join(sorted(LABELS_FOR_LEVEL['source']))}, not {label!r}")
+                allowed = ", ".join(x for x in STANCE_LABELS if x in LABELS_FOR_LEVEL["source"])
+                raise UserError(f"{where}: label: a source-level record is one of {allowed}, not {label!r}")
         answered = set(zip(pred.doc_id, pred.id))
         absent = [k for k, level in units.items() if level == "article" and k not in answered]
         if absent:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from labels.tokens import Token, tokenize
 from baselines.features.stance import STOPWORDS, lemma, tokens
 from baselines.features.tokens import SENTENCE_END
-from baselines.systems.entities import TITLES, Capitalised, numeric_spans
+from baselines.systems.entities import FUNCTION_WORDS, TITLES, Capitalised, numeric_spans
 
 SPEECH_VERBS = frozenset("""
 say says said saying tell tells told add adds added state states stated announce announces announced
@@ -60,7 +60,8 @@ def _sentences(toks: list[Token]) -> list[list[Token]]:
 
 
 def _names(text: str, sentence: list[Token]) -> list[tuple[int, int]]:
-    """Token ranges [i, j) of capitalised runs in the sentence, leading titles left out."""
+    """Token ranges [i, j) of capitalised runs in the sentence, leading titles left out; not a lone
+    function word ("We") nor a bracketed tag ("[Ar]", a link's language)."""
     if not sentence:
         return []
     numeric = numeric_spans(text, sentence[0].start, sentence[-1].end)
@@ -68,7 +69,10 @@ def _names(text: str, sentence: list[Token]) -> list[tuple[int, int]]:
     for i, j in Capitalised._runs(sentence, numeric):
         while i < j and sentence[i].text.lower() in TITLES:
             i += 1
-        if i < j:
+        lone_word = j - i == 1 and sentence[i].text.lower() in FUNCTION_WORDS
+        bracketed = (0 < i and j < len(sentence)
+                     and sentence[i - 1].text in ("(", "[") and sentence[j].text in (")", "]"))
+        if i < j and not lone_word and not bracketed:
             out.append((i, j))
     return out
 

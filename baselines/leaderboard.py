@@ -5,11 +5,12 @@ learned system was fitted on; the best is the top system that is neither an orac
 tuned on the scored split; differences from it are paired bootstraps, Holm-corrected
 within the table, or "not testable" with too few documents (baselines.significance).
 The snapshot holds only what the same seed reproduces (no times, no code hash), so it
-can be committed and rendered into the dataset card by the build.
+can be committed and rendered into the dataset card by the build; its shape is leaderboard.schema.json.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from corpus.markdown import table as markdown_table
@@ -21,6 +22,8 @@ from baselines.runner import Scored
 from baselines.significance import ALPHA, MIN_DOCUMENTS, Verdict, ranking
 
 JSON_NAME = "leaderboard.json"
+SCHEMA = "newsbench.leaderboard/1"
+SCHEMA_FILE = Path(__file__).with_name("leaderboard.schema.json")   # the board's documented shape
 OPTIONAL_JSON_NAME = "leaderboard.optional.json"
 BOOTSTRAP_SCHEME = "two-level: documents with replacement, then units within each drawn document"
 
@@ -88,7 +91,7 @@ def snapshot(ctx, tables: list[Table], with_versions: bool = False) -> dict[str,
             continue
         entry = tasks.setdefault(t.task, {"conditions": {}})
         entry["conditions"][t.condition] = _table_snapshot(t, with_versions)
-    return {"dataset": {"version": b.version, "fingerprint": b.fingerprint, "split": b.split},
+    return {"schema": SCHEMA, "dataset": {"version": b.version, "fingerprint": b.fingerprint, "split": b.split},
             "seed": ctx.seed, "resamples": ctx.resamples, "confidence": CONFIDENCE,
             "bootstrap": BOOTSTRAP_SCHEME,
             "significance": {"min_documents": MIN_DOCUMENTS, "correction": "holm", "alpha": ALPHA},

@@ -3,6 +3,8 @@ last digit; result files that follow their schema; a canonical board that nothin
 from __future__ import annotations
 
 import json
+import tomllib
+from fnmatch import fnmatch
 
 import jsonschema
 import pandas as pd
@@ -10,6 +12,7 @@ import pytest
 
 from conftest import ROOT
 from baselines import registry, run
+from baselines import leaderboard
 from baselines.leaderboard import JSON_NAME, OPTIONAL_JSON_NAME
 from baselines.protocol import PROTOCOLS
 from baselines.results import SCHEMA_FILE
@@ -67,6 +70,40 @@ def test_every_result_file_follows_the_schema(fresh_run):
     broken["system"]["tuned_on"] = "dev"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def _board_schema() -> dict:
+    schema = json.loads(leaderboard.SCHEMA_FILE.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def test_the_fresh_and_the_committed_boards_follow_the_leaderboard_schema(fresh_run):
+    schema = _board_schema()
+    committed = [ROOT / "results" / DEFAULT.version() / JSON_NAME]
+    if (ROOT / "results" / DEFAULT.version() / "full" / JSON_NAME).exists():
+        committed.append(ROOT / "results" / DEFAULT.version() / "full" / JSON_NAME)
+    optional = [fresh_run / OPTIONAL_JSON_NAME] if (fresh_run / OPTIONAL_JSON_NAME).exists() else []
+    for path in [fresh_run / JSON_NAME, *committed, *optional]:
+        jsonschema.validate(json.loads(path.read_text()), schema)
+    # shipped with the package, as result.schema.json is
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert any(fnmatch(leaderboard.SCHEMA_FILE.name, p) for p in patterns["baselines"])
+
+
+@pytest.mark.parametrize("breaks", [
+    lambda b: b["tasks"]["stance"]["conditions"]["end-to-end"]["systems"][0].update(role="winner"),
+    lambda b: b["tasks"]["stance"]["conditions"]["end-to-end"].pop("primary"),
+    lambda b: b["tasks"]["entities"]["conditions"]["gold-upstream"]["systems"][1]["values"].update(
+        {"ontonotes/strict/f1": [0.5, 0.4]}),
+    lambda b: b["dataset"].update(version="2.1"),
+    lambda b: b.update(created="2026-01-01"),
+], ids=["unknown role", "table without its primary", "value without its interval", "bad version", "extra key"])
+def test_a_broken_board_fails_validation(fresh_run, breaks):
+    board = json.loads((fresh_run / JSON_NAME).read_text())
+    breaks(board)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(board, _board_schema())
 
 
 def test_result_files_record_what_produced_them(fresh_run):

@@ -117,7 +117,7 @@ def _vs_best_text(s: dict[str, Any], resamples: int) -> str:
 
 def table_markdown(board: dict[str, Any], task_name: str, condition: str) -> str:
     t = board["tasks"][task_name]["conditions"][condition]
-    primary = t["primary"]
+    primary = t.get("primary") or board["tasks"][task_name]["primary"]  # boards before 2.1.0's have it per task
     with_versions = any("versions" in s for s in t["systems"])
     publishers = sorted({p for s in t["systems"] for p in s["by_publisher"]})
     header = ["system", "tuned on", "training", *t["columns"], f"{primary}, macro over documents",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import score_on
+from conftest import ROOT, copy_sources, score_on
 from baselines import registry
 from baselines.conditions import view
 from baselines.data import load_bench
@@ -17,7 +17,8 @@ from baselines.significance import MIN_DOCUMENTS, holm, not_testable_reason
 from baselines.system import System
 from baselines.systems.boilerplate import LineLogReg
 from baselines.systems.entities import TokenLogReg
-from baselines.systems.stance import Majority
+from baselines.systems.stance import FncLogreg, Majority
+from corpus.sources import Sources
 from baselines.tasks import TASKS
 from benchmarks.synthetic import generate
 from corpus.build import build
@@ -110,6 +111,35 @@ def test_learned_systems_fit_on_train_and_never_on_test_gold(synthetic, cls, con
     again = score_on(_flip(test, cls.task), cls(seed=0), condition, train=train)
     pd.testing.assert_frame_equal(scored.predictions, again.predictions)
     # the training pages' gold changes: the predictions do
+    other = score_on(test, cls(seed=0), condition, train=_flip(train, cls.task))
+    assert not scored.predictions.equals(other.predictions)
+
+
+@pytest.fixture(scope="module")
+def full_dataset(tmp_path_factory):
+    """The full dataset built from the pages folder into a temporary folder; (train, test) benches.
+    Skipped only where the pages folder is absent (it is never copied into the repository)."""
+    pages = Sources.at(ROOT).pages_dir
+    if not pages.is_dir():
+        pytest.skip(f"no pages folder at {pages}: the full dataset cannot be built here")
+    sources = copy_sources(tmp_path_factory.mktemp("full")).full(pages_dir=pages)
+    build(sources)
+    return load_bench(sources.dataset_dir, "train"), load_bench(sources.dataset_dir, "test")
+
+
+FULL = [(LineLogReg, END_TO_END), (FncLogreg, GOLD_UPSTREAM)]
+
+
+@pytest.mark.parametrize("cls, condition", FULL, ids=[c.name for c, _ in FULL])
+def test_on_the_full_dataset_learned_systems_follow_their_training_pages_only(full_dataset, cls, condition):
+    """The property above on the real pages: change the test pages' gold and nothing moves; change
+    the training pages' gold and the predictions do."""
+    train, test = full_dataset
+    assert test.documents.doc_id.nunique() >= 10 and train.documents.doc_id.nunique() >= 10
+    scored = score_on(test, cls(seed=0), condition, train=train)
+    assert (scored.training.mode, scored.training.split) == ("fit-on-split", "train")
+    again = score_on(_flip(test, cls.task), cls(seed=0), condition, train=train)
+    pd.testing.assert_frame_equal(scored.predictions, again.predictions)
     other = score_on(test, cls(seed=0), condition, train=_flip(train, cls.task))
     assert not scored.predictions.equals(other.predictions)
 

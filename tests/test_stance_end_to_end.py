@@ -9,7 +9,7 @@ from conftest import score_on
 from labels.cli import UserError
 from baselines.data import load_bench
 from baselines.metrics import for_task
-from baselines.protocol import END_TO_END
+from baselines.protocol import END_TO_END, GOLD_UPSTREAM
 from baselines.stance_records import GoldRecord, Record, counts, match
 from baselines.system import System
 from baselines.systems.attribution import attributions, holder_of
@@ -135,6 +135,12 @@ def test_quote_attribution_finds_the_holders_of_a_made_page():
 
 def _span(a):
     return a.start, a.end
+
+
+def test_with_the_holders_given_a_record_is_right_exactly_when_its_label_is():
+    values = score_on(load_bench(), FncRules(), GOLD_UPSTREAM).values
+    assert values["records"]["f1"] == values["records"]["precision"] == values["all"]["accuracy"] == 11 / 19
+    assert "source_records" not in values
 
 
 def test_a_stance_baseline_end_to_end_answers_with_the_holders_it_found():

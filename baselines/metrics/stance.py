@@ -64,6 +64,14 @@ _RECORD_RULE = ("a record matches a gold instance of its claim when its holder s
                 "matched holder counts as both a false positive and a false negative")
 
 
+def _records(a) -> np.ndarray:
+    """Per unit tp, fp, fn; in gold-upstream each instance is one record whose holder is given."""
+    if _scored_as_records(a):
+        return a[["tp", "fp", "fn"]].to_numpy(np.int64)
+    wrong = (a.gold_label != a.pred_label).to_numpy(np.int64)
+    return np.column_stack([1 - wrong, wrong, wrong])
+
+
 def _record_scores(s: np.ndarray) -> dict[str, float]:
     tp, fp, fn = s[:3]
     out = prf(tp, fp, fn) | {"tp": float(tp), "fp": float(fp), "fn": float(fn)}
@@ -75,11 +83,11 @@ def _record_scores(s: np.ndarray) -> dict[str, float]:
 
 register(Metric(
     "stance", "records",
-    "end to end, every instance as a (target, holder, label) record: precision, recall and F1 of holder and "
-    "label together; an article-level instance's holder (the article) is always found, so it is one true "
-    f"positive when its label is right and a false positive and a false negative otherwise; {_RECORD_RULE}",
-    stats=lambda a: a[["tp", "fp", "fn"]].to_numpy(np.int64),
-    aggregate=_record_scores, headline=("f1",), applies=_scored_as_records))
+    "every instance as a (target, holder, label) record: precision, recall and F1 of holder and label "
+    "together; a record whose holder is given (article level; source level in gold-upstream, where the "
+    "F1 is therefore the accuracy) is one true positive when its label is right and a false positive and a "
+    f"false negative otherwise; end to end, {_RECORD_RULE}",
+    stats=_records, aggregate=_record_scores, headline=("f1",)))
 register(Metric(
     "stance", "source_records",
     "end to end, source-level instances only: precision, recall and F1 of holder and label together, and "

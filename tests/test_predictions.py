@@ -130,7 +130,7 @@ def test_scoring_the_harness_predictions_file_reproduces_its_numbers(tmp_path, c
     scored = json.loads(done.stdout)
     assert (scored["seed"], scored["resamples"]) == (written["seed"], written["bootstrap"]["resamples"])
     assert scored["dataset"]["fingerprint"] == written["dataset"]["fingerprint"]
-    assert set(scored["metrics"]) == set(written["metrics"]) == {"all", "article", "source"}
+    assert set(scored["metrics"]) == set(written["metrics"]) == {"all", "article", "source", "records"}
     for name, metric in written["metrics"].items():
         assert scored["metrics"][name]["values"] == metric["values"]
         assert scored["metrics"][name]["ci"] == metric["ci"]

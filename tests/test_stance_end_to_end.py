@@ -10,7 +10,7 @@ from labels.cli import UserError
 from baselines.data import load_bench
 from baselines.metrics import for_task
 from baselines.protocol import END_TO_END, GOLD_UPSTREAM
-from baselines.stance_records import GoldRecord, Record, counts, match
+from baselines.stance_records import GoldRecord, Record, counts, match, page_lines
 from baselines.system import System
 from baselines.systems.attribution import attributions, holder_of
 from baselines.systems.stance import FncRules
@@ -114,12 +114,7 @@ PAGE = ("Home | News | Contact\n"
 
 
 def _lines(text):
-    out, start = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
+    return page_lines(pd.DataFrame({"doc_id": ["d"], "text": [text]}))["d"]
 
 
 def test_quote_attribution_finds_the_holders_of_a_made_page():

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from corpus.build import write_dataset  # noqa: E402
 from corpus.documents import build_order, document_at  # noqa: E402
 from corpus.features import FEATURES  # noqa: E402
-from corpus.fingerprint import document_digest  # noqa: E402
+from corpus.fingerprint import columns_digest  # noqa: E402
 from corpus.parquet_sink import BATCH_ROWS, DEFAULT_BATCH_ROWS, ParquetSink  # noqa: E402
 from corpus.pool import default_workers  # noqa: E402
 from corpus.rows import rows_for  # noqa: E402
@@ -62,10 +62,10 @@ def stages(sources: Sources, out: Path) -> dict[str, float]:
             continue
         rows = rows_for(doc, gold)
         t3 = time.perf_counter()
-        document_digest(doc.doc_id, doc.entry.split, rows)
+        columns_digest(doc.doc_id, doc.entry.split, rows)
         t4 = time.perf_counter()
-        for config, config_rows in rows.items():
-            sink.extend(config, doc.entry.split, config_rows)
+        for config, columns in rows.items():
+            sink.extend(config, doc.entry.split, columns)
         splits.add(doc.entry.split)
         t5 = time.perf_counter()
         spent["rows"] += t3 - t2

@@ -12,7 +12,7 @@ from labels.problems import InvalidLabels, Problem
 from labels.status import Step
 from labels.validate import Withheld, gold_for
 from corpus.documents import document_at
-from corpus.fingerprint import document_digest
+from corpus.fingerprint import columns_digest
 from corpus.rows import Rows, rows_for
 from corpus.sources import Sources
 
@@ -29,7 +29,7 @@ class DocumentWork:
     withheld: Withheld | None = None         # unlabelled or not yet reviewed: it is not built
     status: str = ""
     history: tuple[Step, ...] = ()
-    rows: Rows | None = None
+    rows: Rows | None = None                 # config -> column -> values (corpus.rows)
     digest: str = ""
 
 
@@ -45,7 +45,7 @@ def work_on(sources: Sources, offset: int) -> DocumentWork:
         return DocumentWork(doc.doc_id, e.split, e.publisher, withheld=gold, status=gold.status)
     rows = rows_for(doc, gold)
     return DocumentWork(doc.doc_id, e.split, e.publisher, status=gold.status, history=gold.history, rows=rows,
-                        digest=document_digest(doc.doc_id, e.split, rows))
+                        digest=columns_digest(doc.doc_id, e.split, rows))
 
 
 def work_on_chunk(sources: Sources, offsets: list[int]) -> list[DocumentWork]:

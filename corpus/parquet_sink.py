@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.features import FEATURES
+from corpus.rows import count
 
 BATCH_ROWS = {"documents": 256}
 DEFAULT_BATCH_ROWS = 8192
@@ -35,38 +36,49 @@ def data_path(root: Path, config: str, split: str) -> Path:
 
 
 class ParquetSink:
+    """Rows arrive as columns (config -> column -> values, corpus.rows); each column is buffered as
+    one list and becomes one Arrow array per flush, never a dict per row."""
+
     def __init__(self, root: Path):
         self.root = root
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
-        self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._buffers: dict[tuple[str, str], dict[str, list[Any]]] = {}
         self.counts: dict[tuple[str, str], int] = {}
 
-    def extend(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
-        """Buffer rows, flushing at exactly every BATCH_ROWS rows (so row groups do not depend on
-        how the rows arrive)."""
+    def extend(self, config: str, split: str, columns: dict[str, list[Any]]) -> None:
+        """Buffer a config's columns, flushing at exactly every BATCH_ROWS rows (so row groups do not
+        depend on how the rows arrive)."""
         key = (config, split)
-        buf = self._buffers.setdefault(key, [])
-        self.counts[key] = self.counts.get(key, 0) + len(rows)
+        buf = self._buffers.get(key) or self._empty(key)
+        n = count(columns)
+        self.counts[key] = self.counts.get(key, 0) + n
         size = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
         i = 0
-        while i < len(rows):
-            take = size - len(buf)
-            buf += rows[i:i + take]
+        while i < n:
+            take = size - count(buf)
+            for name, values in buf.items():
+                values += columns[name][i:i + take]
             i += take
-            if len(buf) >= size:
+            if count(buf) >= size:
                 self._flush(key)
                 buf = self._buffers[key]
 
+    def _empty(self, key: tuple[str, str]) -> dict[str, list[Any]]:
+        buf = self._buffers[key] = {name: [] for name in FEATURES[key[0]].arrow_schema.names}
+        return buf
+
     def _flush(self, key: tuple[str, str]) -> None:
-        rows = self._buffers.get(key)
-        if not rows:
+        buf = self._buffers.get(key)
+        if not buf or not count(buf):
             return
         config, split = key
         writer = self._writers.get(key)
         if writer is None:
             writer = self._writers[key] = self._open(config, split)
-        writer.write_table(pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema))
-        self._buffers[key] = []
+        schema = FEATURES[config].arrow_schema
+        writer.write_table(pa.Table.from_arrays([pa.array(buf[f.name], type=f.type) for f in schema],
+                                                schema=schema))
+        self._empty(key)
 
     def close(self, metadata: dict[str, str], splits: set[str]) -> None:
         """Flush and close every file, stamping version and fingerprint into each footer.
@@ -76,7 +88,8 @@ class ParquetSink:
         """
         for config in FEATURES:
             for split in splits:
-                self._buffers.setdefault((config, split), [])
+                if (config, split) not in self._buffers:
+                    self._empty((config, split))
                 self.counts.setdefault((config, split), 0)
         for key in list(self._buffers):
             self._flush(key)

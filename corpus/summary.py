@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labels import scheme
+from corpus.rows import count, row
 
 
 @dataclass
@@ -36,32 +37,30 @@ class Summary:
         self._current = (publisher or "unknown", status)
         self.people |= {step.by for step in history if step.action != "drafted"}
 
-    def observe(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
-        """One document's rows of one config (the document named by the last begin)."""
-        if not rows:
+    def observe(self, config: str, split: str, columns: dict[str, list[Any]]) -> None:
+        """One document's rows of one config, as columns (the document named by the last begin)."""
+        n = count(columns)
+        if not n:
             return
-        n = len(rows)
         self.rows[(config, split)] += n
         self.by_publisher[(self._current[0], split, config)] += n
         self.by_status[(self._current[1], config)] += n
-        self.examples.setdefault(config, rows[0])
+        if config not in self.examples:
+            self.examples[config] = row(columns, 0)
         if config == "documents":
-            for row in rows:
-                self.documents[split] += 1
-                self.publishers[(row["publisher"] or "unknown", row["license"])] += 1
-                self.attribution.append((row["doc_id"], row["publisher"] or "unknown", row["date"], row["url"],
-                                         row["license"]))
+            self.documents[split] += n
+            publishers = [p or "unknown" for p in columns["publisher"]]
+            self.publishers.update(zip(publishers, columns["license"]))
+            self.attribution += zip(columns["doc_id"], publishers, columns["date"], columns["url"], columns["license"])
         elif config == "boilerplate":
-            self.roles.update(scheme.ROLES[row["role"]] for row in rows)
+            self.roles.update(map(scheme.ROLES.__getitem__, columns["role"]))
         elif config == "entities":
-            self.types.update(scheme.ENTITY_TYPES[row["type"]] for row in rows)
-            self.conll_types.update(scheme.CONLL_TYPES[row["conll_type"]] for row in rows
-                                    if row["conll_type"] is not None)
+            self.types.update(map(scheme.ENTITY_TYPES.__getitem__, columns["type"]))
+            self.conll_types.update(scheme.CONLL_TYPES[c] for c in columns["conll_type"] if c is not None)
         elif config == "stance":
-            for row in rows:
-                level = scheme.LEVELS[row["level"]]
-                self.stance[(level, scheme.STANCE_LABELS[row["label"]])] += 1
-                self.origins[(level, scheme.TARGET_ORIGINS[row["target_origin"]])] += 1
+            levels = [scheme.LEVELS[x] for x in columns["level"]]
+            self.stance.update(zip(levels, map(scheme.STANCE_LABELS.__getitem__, columns["label"])))
+            self.origins.update(zip(levels, map(scheme.TARGET_ORIGINS.__getitem__, columns["target_origin"])))
 
     @property
     def splits(self) -> list[str]:

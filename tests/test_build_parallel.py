@@ -135,9 +135,9 @@ def test_the_sink_cuts_row_groups_at_the_same_rows_however_rows_arrive(tmp_path,
              "role": 0, "is_content": False} for i in range(11)]
     one, many = ParquetSink(tmp_path / "one"), ParquetSink(tmp_path / "many")
     for row in rows:
-        one.extend("boilerplate", "test", [row])
+        one.extend("boilerplate", "test", {k: [v] for k, v in row.items()})
     for i in range(0, len(rows), 3):
-        many.extend("boilerplate", "test", rows[i:i + 3])
+        many.extend("boilerplate", "test", {k: [r[k] for r in rows[i:i + 3]] for k in rows[0]})
     for sink in (one, many):
         sink.close({"version": "0.0.0", "fingerprint": "0" * 16}, {"test"})
     assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "many")

@@ -33,6 +33,7 @@ if str(PROJECT) not in sys.path:
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
+from corpus.batches import share  # noqa: E402
 from corpus.build import write_dataset  # noqa: E402
 from corpus.documents import build_order, document_at  # noqa: E402
 from corpus.features import FEATURES  # noqa: E402
@@ -64,8 +65,8 @@ def stages(sources: Sources, out: Path) -> dict[str, float]:
         t3 = time.perf_counter()
         columns_digest(doc.doc_id, doc.entry.split, rows)
         t4 = time.perf_counter()
-        for config, columns in rows.items():
-            sink.extend(config, doc.entry.split, columns)
+        for config, part in share([rows])[0].items():
+            sink.extend(config, doc.entry.split, part)
         splits.add(doc.entry.split)
         t5 = time.perf_counter()
         spent["rows"] += t3 - t2

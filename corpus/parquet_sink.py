@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.features import FEATURES
-from corpus.rows import count
+from corpus.batches import RowRange
+from corpus.features import FEATURES, SCHEMAS
 
 BATCH_ROWS = {"documents": 256}
 DEFAULT_BATCH_ROWS = 8192
@@ -36,49 +35,42 @@ def data_path(root: Path, config: str, split: str) -> Path:
 
 
 class ParquetSink:
-    """Rows arrive as columns (config -> column -> values, corpus.rows); each column is buffered as
-    one list and becomes one Arrow array per flush, never a dict per row."""
+    """Rows arrive as ranges of Arrow record batches (corpus.batches); a flush concatenates exactly
+    BATCH_ROWS of them into one contiguous table and writes it as one row group."""
 
     def __init__(self, root: Path):
         self.root = root
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
-        self._buffers: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        self._buffers: dict[tuple[str, str], list[pa.RecordBatch]] = {}
+        self._buffered: dict[tuple[str, str], int] = {}
         self.counts: dict[tuple[str, str], int] = {}
 
-    def extend(self, config: str, split: str, columns: dict[str, list[Any]]) -> None:
-        """Buffer a config's columns, flushing at exactly every BATCH_ROWS rows (so row groups do not
-        depend on how the rows arrive)."""
+    def extend(self, config: str, split: str, part: RowRange) -> None:
+        """Buffer a document's rows of a config, flushing at exactly every BATCH_ROWS rows (so row
+        groups do not depend on how the rows arrive)."""
         key = (config, split)
-        buf = self._buffers.get(key) or self._empty(key)
-        n = count(columns)
-        self.counts[key] = self.counts.get(key, 0) + n
+        buf = self._buffers.setdefault(key, [])
+        self.counts[key] = self.counts.get(key, 0) + part.length
         size = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
-        i = 0
-        while i < n:
-            take = size - count(buf)
-            for name, values in buf.items():
-                values += columns[name][i:i + take]
-            i += take
-            if count(buf) >= size:
+        start, end = part.start, part.start + part.length
+        while start < end:
+            take = min(size - self._buffered.get(key, 0), end - start)
+            buf.append(part.batch.slice(start, take))
+            self._buffered[key] = self._buffered.get(key, 0) + take
+            start += take
+            if self._buffered[key] >= size:
                 self._flush(key)
                 buf = self._buffers[key]
 
-    def _empty(self, key: tuple[str, str]) -> dict[str, list[Any]]:
-        buf = self._buffers[key] = {name: [] for name in FEATURES[key[0]].arrow_schema.names}
-        return buf
-
     def _flush(self, key: tuple[str, str]) -> None:
-        buf = self._buffers.get(key)
-        if not buf or not count(buf):
+        if not self._buffered.get(key):
             return
         config, split = key
         writer = self._writers.get(key)
         if writer is None:
             writer = self._writers[key] = self._open(config, split)
-        schema = FEATURES[config].arrow_schema
-        writer.write_table(pa.Table.from_arrays([pa.array(buf[f.name], type=f.type) for f in schema],
-                                                schema=schema))
-        self._empty(key)
+        writer.write_table(pa.Table.from_batches(self._buffers[key], schema=SCHEMAS[config]).combine_chunks())
+        self._buffers[key], self._buffered[key] = [], 0
 
     def close(self, metadata: dict[str, str], splits: set[str]) -> None:
         """Flush and close every file, stamping version and fingerprint into each footer.
@@ -88,8 +80,7 @@ class ParquetSink:
         """
         for config in FEATURES:
             for split in splits:
-                if (config, split) not in self._buffers:
-                    self._empty((config, split))
+                self._buffers.setdefault((config, split), [])
                 self.counts.setdefault((config, split), 0)
         for key in list(self._buffers):
             self._flush(key)
@@ -107,7 +98,7 @@ class ParquetSink:
     def _open(self, config: str, split: str) -> pq.ParquetWriter:
         path = self._partial(config, split)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return pq.ParquetWriter(path, FEATURES[config].arrow_schema, compression="zstd")
+        return pq.ParquetWriter(path, SCHEMAS[config], compression="zstd")
 
 
 def read_metadata(path: Path) -> dict[str, str]:

@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import COMMITTED, cli, tree_hashes
 from benchmarks.synthetic import generate
 from corpus import parquet_sink, pool
+from corpus.batches import RowRange, to_batch
 from corpus.build import write_dataset
 from corpus.documents import document_at, build_order
 from corpus.fingerprint import canonical, columns_digest, document_digest
@@ -138,10 +139,11 @@ def test_the_sink_cuts_row_groups_at_the_same_rows_however_rows_arrive(tmp_path,
     rows = [{"doc_id": f"d{i // 3}", "line": i, "start": 0, "end": 1, "text": "x", "xpath": None,
              "role": 0, "is_content": False} for i in range(11)]
     one, many = ParquetSink(tmp_path / "one"), ParquetSink(tmp_path / "many")
-    for row in rows:
-        one.extend("boilerplate", "test", {k: [v] for k, v in row.items()})
+    batch = to_batch("boilerplate", {k: [r[k] for r in rows] for k in rows[0]})
+    for i in range(len(rows)):
+        one.extend("boilerplate", "test", RowRange(batch, i, 1))
     for i in range(0, len(rows), 3):
-        many.extend("boilerplate", "test", {k: [r[k] for r in rows[i:i + 3]] for k in rows[0]})
+        many.extend("boilerplate", "test", RowRange(batch, i, min(3, len(rows) - i)))
     for sink in (one, many):
         sink.close({"version": "0.0.0", "fingerprint": "0" * 16}, {"test"})
     assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "many")

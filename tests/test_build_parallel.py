@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import COMMITTED, cli, tree_hashes
 from benchmarks.synthetic import generate
-from corpus import parquet_sink, pool
+from corpus import manifest, parquet_sink, pool
 from corpus.batches import RowRange, to_batch
 from corpus.build import write_dataset
 from corpus.documents import document_at, build_order
@@ -257,3 +257,32 @@ def test_the_parsers_fast_path_reads_what_the_field_by_field_reading_reads(synth
     slow = [model.parse(case, "f.json") for case in cases]
     assert fast == slow
     assert fast[0][0] is not None and not fast[0][1] and sum(1 for _, problems in fast if problems) > len(cases) // 2
+
+
+def _outcome(read):
+    try:
+        return read()
+    except UserError as err:
+        return str(err)
+
+
+def test_the_manifests_fast_path_reads_what_the_checked_reading_reads():
+    """A manifest line that is a flat object of clean strings skips the field-by-field checks; every
+    other line must give the entry, or the error, that the checked reading gives."""
+    good = {"doc_id": "0123456789abcdef", "source_file": "a.html", "source_sha256": "0" * 64, "publisher": "Zürich Post",
+            "url": None, "language": "en", "license": "CC BY 4.0", "split": "test", "format": "html",
+            "encoding": "utf-8", "renderer": "html-1"}
+    cases = [good, {k: v for k, v in good.items() if k not in ("format", "encoding")}, {**good, "extra": "x"}]
+    for field in good:
+        cases += [{k: v for k, v in good.items() if k != field}]
+        cases += [{**good, field: bad} for bad in (None, 5, True, ["x"], "a\nb", "\x85", "\ud800", "sideways")]
+    lines = [json.dumps(case).encode() for case in cases] + [b"[1]", b"{", b"\xff{}", b"[" * 5000 + b"]" * 5000]
+    checked = [_outcome(lambda: manifest.from_dict(json.loads(line), "m: line 1")) if line.startswith(b"{\"")
+               else None for line in lines]
+    fast = [_outcome(lambda: manifest._parse(line, "m: line 1")) for line in lines]
+    assert [f for f, c in zip(fast, checked) if c is not None] == [c for c in checked if c is not None]
+    assert fast[0] == manifest.Entry(**{**good, "pages_path": None, "compression": None, "date": None,
+                                        "license_evidence": None})
+    assert fast[-4:] == ["m: line 1: expected a JSON object", "m: line 1: not valid JSON (Expecting property name "
+                         "enclosed in double quotes)", "m: line 1: not UTF-8 (byte 0)",
+                         "m: line 1: not a manifest entry (JSON nested too deeply)"]

@@ -108,10 +108,10 @@ def _parse(raw: bytes, where: str) -> Entry:
 
 
 def _well_formed(obj: dict) -> bool:
-    """Whether from_dict would take obj as it is: known fields only, the required ones present,
-    every value a string (or null where allowed) without control characters or lone surrogates,
-    format and split among FORMATS and SPLITS. Anything else goes through from_dict, which names
-    the problem."""
+    """Whether from_dict would take obj, decoded by orjson (which refuses lone surrogates), as it
+    is: known fields only, the required ones present, every value a string (or null where
+    allowed) without control characters, format and split among FORMATS and SPLITS. Anything
+    else goes through from_dict, which names the problem."""
     if not (_FIELD_SET.issuperset(obj) and _REQUIRED_SET.issubset(obj)):
         return False
     if not all(type(obj[k]) is str for k in _REQUIRED_SET):
@@ -119,17 +119,7 @@ def _well_formed(obj: dict) -> bool:
     strings = [v for v in obj.values() if v is not None]
     if any(type(v) is not str for v in strings):
         return False
-    text = "".join(strings)
-    clean = not _CONTROL.search(text) and (text.isascii() or not _has_surrogate(text))
-    return clean and obj["format"] in FORMATS and obj["split"] in SPLITS
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return not _CONTROL.search("".join(strings)) and obj["format"] in FORMATS and obj["split"] in SPLITS
 
 
 def from_dict(obj: dict, where: str) -> Entry:

@@ -37,11 +37,6 @@ def count(columns: Columns) -> int:
     return len(next(iter(columns.values()))) if columns else 0
 
 
-def row(columns: Columns, i: int) -> dict[str, Any]:
-    """Row i of a config as a dict (column order kept), for what wants a record: examples, tests."""
-    return {name: values[i] for name, values in columns.items()}
-
-
 def _span(span: Span | None) -> dict[str, Any] | None:
     return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
 
@@ -65,6 +60,7 @@ def _tags(starts: list[int], ends: list[int], spans: list[tuple[int, int, str]],
 
 
 def rows_for(doc: Document, gold: GoldDocument) -> Rows:
+    """Every config's rows of one document with checked gold, as columns."""
     text, doc_id, e = doc.text, doc.doc_id, doc.entry
     lines = units(text)
     numbers = [u.line for u in lines]

@@ -25,6 +25,7 @@ class Tally:
 
 
 def tally(rows: Rows) -> Tally:
+    """The counts of one document's rows (corpus.rows columns: ClassLabel ids turned back into names)."""
     docs, stance = rows["documents"], rows["stance"]
     levels = [scheme.LEVELS[x] for x in stance["level"]]
     return Tally(

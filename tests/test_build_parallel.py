@@ -16,7 +16,7 @@ from corpus.build import write_dataset
 from corpus.documents import document_at, build_order
 from corpus.fingerprint import canonical, columns_digest, document_digest
 from corpus.parquet_sink import ParquetSink
-from corpus.rows import count, row, rows_for
+from corpus.rows import rows_for
 from labels import model
 from labels.cli import UserError
 from labels.problems import InvalidLabels
@@ -202,7 +202,7 @@ def test_the_whole_text_tokeniser_equals_the_line_by_line_one(text, cuts):
 
 
 def _records(columns):
-    return [row(columns, i) for i in range(count(columns))]
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def test_the_digest_of_columns_is_the_digest_of_rows(synthetic):

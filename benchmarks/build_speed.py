@@ -14,11 +14,12 @@ copied), it prints:
   cores), the two builds' files compared byte for byte, and the pool's speed-up;
 - the reference: the same rows (read back from the build) written by a bare pyarrow
   ParquetWriter from Python rows, same schema, compression and row-group size, and the ratio
-  build / reference, with and without the dataset card (its agreement intervals are a fixed cost
-  of the full build, not a per-page one).
+  build / reference, in wall time and in CPU time, the latter also without the dataset card (its
+  agreement intervals are a fixed cost of the full build, not a per-page one).
 
-On a machine shared with other work the figures are floors (the pool's most of all): the CPU
-time each build got is printed beside it.
+On a machine shared with other work the wall-time figures are floors (the pool's most of all):
+the CPU time each build spent is printed beside it, and from the pool's CPU (its main process
+against its workers) the speed-up it allows on idle cores.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ from labels.validate import Withheld, gold_for  # noqa: E402
 
 
 def stages(sources: Sources, out: Path) -> dict[str, float]:
-    """Seconds per stage of a serial build, the build's own functions timed one by one."""
+    """CPU seconds per stage of a serial build, the build's own functions timed one by one (CPU
+    time, as wall time on a shared machine counts other jobs too)."""
     spent = dict.fromkeys(("read and render", "gold parse and validation", "rows", "digest and counts",
                            "Arrow conversion", "parquet sink"), 0.0)
     sink = ParquetSink(out)
@@ -61,46 +63,48 @@ def stages(sources: Sources, out: Path) -> dict[str, float]:
     for i in range(0, len(order), CHUNK):
         built = []
         for offset in order[i:i + CHUNK]:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             doc = document_at(sources, offset)
-            t1 = time.perf_counter()
+            t1 = time.process_time()
             gold = gold_for(doc.text, sources.gold_dir / f"{doc.doc_id}.json", doc.doc_id,
                             frozenset({doc.doc_id}) if doc.entry.external else frozenset())
-            t2 = time.perf_counter()
+            t2 = time.process_time()
             spent["read and render"] += t1 - t0
             spent["gold parse and validation"] += t2 - t1
             if isinstance(gold, Withheld):
                 continue
             rows = rows_for(doc, gold)
-            t3 = time.perf_counter()
+            t3 = time.process_time()
             columns_digest(doc.doc_id, doc.entry.split, rows)
             tally(rows)
-            t4 = time.perf_counter()
+            t4 = time.process_time()
             spent["rows"] += t3 - t2
             spent["digest and counts"] += t4 - t3
             built.append((doc.entry.split, rows))
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         ranges = share([rows for _, rows in built])
-        t1 = time.perf_counter()
+        t1 = time.process_time()
         for (split, _), parts in zip(built, ranges):
             for config, part in parts.items():
                 sink.extend(config, split, part)
             splits.add(split)
         spent["Arrow conversion"] += t1 - t0
-        spent["parquet sink"] += time.perf_counter() - t1
-    t0 = time.perf_counter()
+        spent["parquet sink"] += time.process_time() - t1
+    t0 = time.process_time()
     sink.close({"version": "0", "fingerprint": "0"}, splits)
-    spent["parquet sink"] += time.perf_counter() - t0
+    spent["parquet sink"] += time.process_time() - t0
     return spent
 
 
-def timed_build(sources: Sources, out: Path, workers: int) -> tuple[float, float, Summary]:
-    """(wall seconds, CPU seconds of this process and its finished children, summary) of one build."""
+def timed_build(sources: Sources, out: Path, workers: int) -> tuple[float, float, float, Summary]:
+    """(wall seconds, CPU seconds of this process and its finished children, CPU seconds of this
+    process alone, summary) of one build."""
     before, c0 = os.times(), time.perf_counter()
     summary = write_dataset(sources, out, workers=workers)
     wall, after = time.perf_counter() - c0, os.times()
-    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
-    return wall, cpu, summary
+    own = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system"))
+    children = sum(getattr(after, f) - getattr(before, f) for f in ("children_user", "children_system"))
+    return wall, own + children, own, summary
 
 
 def bare_write(built: Path, out: Path) -> tuple[float, float]:
@@ -141,21 +145,25 @@ def report(name: str, sources: Sources, workers: int, scratch: Path, repeat: int
     spent = stages(sources, scratch / "stages")
     total = sum(spent.values())
     print(f"\n{name}: {pages} pages")
-    print("  where a serial build's time goes: " + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items()))
-    serial, serial_cpu, summary = best(repeat, lambda i: timed_build(sources, scratch / f"serial{i}", 1))
-    pool, pool_cpu, _ = best(repeat, lambda i: timed_build(sources, scratch / f"pool{i}", workers))
-    t0 = time.perf_counter()
+    print(f"  where a serial build's time goes ({total:.2f} s of CPU): "
+          + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items()))
+    serial, serial_cpu, _, summary = best(repeat, lambda i: timed_build(sources, scratch / f"serial{i}", 1))
+    pool, pool_cpu, pool_main, _ = best(repeat, lambda i: timed_build(sources, scratch / f"pool{i}", workers))
+    t0 = time.process_time()
     card.render(summary, sources)
-    card_seconds = time.perf_counter() - t0
+    card_cpu = time.process_time() - t0
     reference, reference_cpu = best(repeat, lambda i: bare_write(scratch / "serial0", scratch / f"bare{i}"))
-    print(f"  build, 1 process:          {serial:7.2f} s  {pages / serial:8.0f} pages/s  (CPU {serial_cpu:.2f} s; "
-          f"of which the dataset card {card_seconds:.2f} s)")
-    print(f"  build, pool of {workers:<2}:        {pool:7.2f} s  {pages / pool:8.0f} pages/s  (CPU {pool_cpu:.2f} s); "
+    print(f"  build, 1 process:          {serial:7.2f} s  {pages / serial:8.0f} pages/s  (CPU {serial_cpu:.2f} s, "
+          f"of which the dataset card {card_cpu:.2f} s)")
+    print(f"  build, pool of {workers:<2}:        {pool:7.2f} s  {pages / pool:8.0f} pages/s  (CPU {pool_cpu:.2f} s, "
+          f"of which the main process {pool_main:.2f} s); "
           f"files identical to the serial build: {same_files(scratch / 'serial0', scratch / 'pool0')}")
     print(f"  bare pyarrow write:        {reference:7.2f} s  {pages / reference:8.0f} pages/s  (CPU {reference_cpu:.2f} s)")
     print(f"  RATIO build / bare pyarrow write, 1 process: {reference / serial:.3f} (1/{serial / reference:.1f}); "
-          f"without the card: {reference / (serial - card_seconds):.3f}; in CPU time: {reference_cpu / serial_cpu:.3f}")
-    print(f"  RATIO pool of {workers} / 1 process: speed-up {serial / pool:.2f}x")
+          f"in CPU time {reference_cpu / serial_cpu:.3f}, without the card {reference_cpu / (serial_cpu - card_cpu):.3f}")
+    bound = serial_cpu / max(pool_main, pool_cpu / workers)
+    print(f"  RATIO pool of {workers} / 1 process: speed-up {serial / pool:.2f}x (the CPU the pool spent, main process "
+          f"and workers, allows {bound:.2f}x on {workers} idle cores)")
 
 
 def main(argv: list[str] | None = None) -> int:

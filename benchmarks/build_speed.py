@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
@@ -96,15 +97,25 @@ def stages(sources: Sources, out: Path) -> dict[str, float]:
     return spent
 
 
-def timed_build(sources: Sources, out: Path, workers: int) -> tuple[float, float, float, Summary]:
+def timed_build(sources: Sources, out: Path, workers: int) -> tuple[float, float, float, float, Summary]:
     """(wall seconds, CPU seconds of this process and its finished children, CPU seconds of this
-    process alone, summary) of one build."""
+    process alone, CPU seconds of the dataset card within them, summary) of one build."""
+    render, card_cpu = card.render, []
+
+    def timed_render(*args, **kwargs):
+        t0 = time.process_time()
+        try:
+            return render(*args, **kwargs)
+        finally:
+            card_cpu.append(time.process_time() - t0)
+
     before, c0 = os.times(), time.perf_counter()
-    summary = write_dataset(sources, out, workers=workers)
+    with mock.patch.object(card, "render", timed_render):
+        summary = write_dataset(sources, out, workers=workers)
     wall, after = time.perf_counter() - c0, os.times()
     own = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system"))
     children = sum(getattr(after, f) - getattr(before, f) for f in ("children_user", "children_system"))
-    return wall, own + children, own, summary
+    return wall, own + children, own, sum(card_cpu), summary
 
 
 def bare_write(built: Path, out: Path) -> tuple[float, float]:
@@ -147,11 +158,8 @@ def report(name: str, sources: Sources, workers: int, scratch: Path, repeat: int
     print(f"\n{name}: {pages} pages")
     print(f"  where a serial build's time goes ({total:.2f} s of CPU): "
           + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items()))
-    serial, serial_cpu, _, summary = best(repeat, lambda i: timed_build(sources, scratch / f"serial{i}", 1))
-    pool, pool_cpu, pool_main, _ = best(repeat, lambda i: timed_build(sources, scratch / f"pool{i}", workers))
-    t0 = time.process_time()
-    card.render(summary, sources)
-    card_cpu = time.process_time() - t0
+    serial, serial_cpu, _, card_cpu, _ = best(repeat, lambda i: timed_build(sources, scratch / f"serial{i}", 1))
+    pool, pool_cpu, pool_main, _, _ = best(repeat, lambda i: timed_build(sources, scratch / f"pool{i}", workers))
     reference, reference_cpu = best(repeat, lambda i: bare_write(scratch / "serial0", scratch / f"bare{i}"))
     print(f"  build, 1 process:          {serial:7.2f} s  {pages / serial:8.0f} pages/s  (CPU {serial_cpu:.2f} s, "
           f"of which the dataset card {card_cpu:.2f} s)")

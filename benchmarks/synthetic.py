@@ -45,6 +45,9 @@ THINGS = ["tram line", "flood barrier", "solar farm", "bridge repair", "library 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 VERBS_FOR = ["backed", "welcomed", "defended", "praised"]
+# Paragraph multiplier that makes a page about as long as the development corpus's real pages
+# (median 11,500 characters and 164 lines of rendered text).
+REAL_SIZED = 17
 VERBS_AGAINST = ["rejected", "denied", "criticised", "dismissed"]
 
 
@@ -83,8 +86,9 @@ class Page:
         return next(e.id for e in self.entities if e.text == surface and e.start >= after)
 
 
-def page(seed: int, number: int) -> tuple[str, list[LineLabel], list[Entity], list[StanceInstance]]:
-    """One synthetic page (normalised text) and its labels; a pure function of its arguments."""
+def page(seed: int, number: int, length: int = 1) -> tuple[str, list[LineLabel], list[Entity], list[StanceInstance]]:
+    """One synthetic page (normalised text) and its labels; a pure function of its arguments. With
+    length n, the story has n times as many paragraphs (REAL_SIZED makes pages as long as real ones)."""
     rng = random.Random(seed * 1_000_003 + number)
     city, city2 = rng.sample(CITIES, 2)
     org, org2 = rng.sample(ORGS, 2)
@@ -114,7 +118,7 @@ def page(seed: int, number: int) -> tuple[str, list[LineLabel], list[Entity], li
     holder = p.entity(person, quote_line_start)
     p.blank()
     filler = []
-    for k in range(rng.randint(2, 7)):
+    for k in range(rng.randint(2, 7) * length):
         filler.append(p.add("body", f"Paragraph {k + 1} of this SYNTHETIC story repeats that the {thing} "
                                     f"was discussed by residents of ", (rng.choice(CITIES), "GPE"),
                             " for the ", (f"{rng.choice(['first', 'second', 'third'])}", "ORDINAL"), " time."))
@@ -162,12 +166,12 @@ def write_layout(root: Path) -> Sources:
     return sources
 
 
-def generate(root: Path, pages: int, seed: int = 0) -> Sources:
+def generate(root: Path, pages: int, seed: int = 0, length: int = 1) -> Sources:
     """Write a SYNTHETIC corpus of `pages` pages with gold labels below root; returns its Sources."""
     sources = write_layout(root)
     entries: list[Entry] = []
     for number in range(pages):
-        text, lines, entities, stance = page(seed, number)
+        text, lines, entities, stance = page(seed, number, length)
         assert normalise(text.encode("utf-8")) == text
         raw = text.encode("utf-8")
         if number % 7 == 3:  # BOM and CRLF: the stored text is the normalised one

@@ -73,7 +73,7 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None) -> Su
         fingerprint.add_digest(done.doc_id, done.digest)
         for config, rows in done.rows.items():
             sink.extend(config, done.split, rows)
-            summary.observe(config, done.split, rows)
+        summary.observe(done.split, done.tally, done.rows)
     # pages kept outside the repository are not in this build unless it is the full one; their gold is no orphan
     orphans = {p.stem for p in sources.gold_dir.glob("*.json")} - seen - sources.outside()
     problems += [Problem(str(sources.gold_dir / f"{d}.json"), d, "doc_id", "no such document in the corpus manifest")

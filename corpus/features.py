@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
 from labels import scheme
@@ -77,6 +78,9 @@ FEATURES: dict[str, Features] = {
 }
 
 CONFIGS: tuple[str, ...] = tuple(FEATURES)
+
+# The Arrow schema of each config, made once: `Features.arrow_schema` rebuilds it on every access.
+SCHEMAS: dict[str, pa.Schema] = {config: features.arrow_schema for config, features in FEATURES.items()}
 
 
 def describe(feat: Any) -> Any:

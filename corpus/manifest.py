@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterator
 
+import orjson
+
 from labels.cli import UserError
 from corpus.atomic import write_file
 from corpus.splits import SPLITS
@@ -44,6 +46,9 @@ class Entry:
 _FIELDS = [f.name for f in fields(Entry)]
 _REQUIRED = {"doc_id", "source_file", "source_sha256", "language", "license", "split", "format", "encoding"}
 _DEFAULTS = {f.name: f.default for f in fields(Entry)}
+_FIELD_SET = frozenset(_FIELDS)
+_REQUIRED_SET = frozenset(_REQUIRED)
+_ABSENT = dict.fromkeys(_FIELDS)     # what from_dict reads for a field the line leaves out
 FORMATS = ("text", "html")
 
 
@@ -83,6 +88,12 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _parse(raw: bytes, where: str) -> Entry:
+    try:  # the common case, one flat object of strings, read and checked in a few C calls
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        obj = None
+    if type(obj) is dict and _well_formed(obj):
+        return Entry(**{**_ABSENT, **obj})
     try:
         obj = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
@@ -94,6 +105,21 @@ def _parse(raw: bytes, where: str) -> Entry:
     if not isinstance(obj, dict):
         raise UserError(f"{where}: expected a JSON object")
     return from_dict(obj, where)
+
+
+def _well_formed(obj: dict) -> bool:
+    """Whether from_dict would take obj, decoded by orjson (which refuses lone surrogates), as it
+    is: known fields only, the required ones present, every value a string (or null where
+    allowed) without control characters, format and split among FORMATS and SPLITS. Anything
+    else goes through from_dict, which names the problem."""
+    if not (_FIELD_SET.issuperset(obj) and _REQUIRED_SET.issubset(obj)):
+        return False
+    if not all(type(obj[k]) is str for k in _REQUIRED_SET):
+        return False
+    strings = [v for v in obj.values() if v is not None]
+    if any(type(v) is not str for v in strings):
+        return False
+    return not _CONTROL.search("".join(strings)) and obj["format"] in FORMATS and obj["split"] in SPLITS
 
 
 def from_dict(obj: dict, where: str) -> Entry:

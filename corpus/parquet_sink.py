@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.features import FEATURES
+from corpus.batches import RowRange
+from corpus.features import FEATURES, SCHEMAS
 
 BATCH_ROWS = {"documents": 256}
 DEFAULT_BATCH_ROWS = 8192
@@ -35,38 +35,42 @@ def data_path(root: Path, config: str, split: str) -> Path:
 
 
 class ParquetSink:
+    """Rows arrive as ranges of Arrow record batches (corpus.batches); a flush concatenates exactly
+    BATCH_ROWS of them into one contiguous table and writes it as one row group."""
+
     def __init__(self, root: Path):
         self.root = root
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
-        self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._buffers: dict[tuple[str, str], list[pa.RecordBatch]] = {}
+        self._buffered: dict[tuple[str, str], int] = {}
         self.counts: dict[tuple[str, str], int] = {}
 
-    def extend(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
-        """Buffer rows, flushing at exactly every BATCH_ROWS rows (so row groups do not depend on
-        how the rows arrive)."""
+    def extend(self, config: str, split: str, part: RowRange) -> None:
+        """Buffer a document's rows of a config, flushing at exactly every BATCH_ROWS rows (so row
+        groups do not depend on how the rows arrive)."""
         key = (config, split)
         buf = self._buffers.setdefault(key, [])
-        self.counts[key] = self.counts.get(key, 0) + len(rows)
+        self.counts[key] = self.counts.get(key, 0) + part.length
         size = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
-        i = 0
-        while i < len(rows):
-            take = size - len(buf)
-            buf += rows[i:i + take]
-            i += take
-            if len(buf) >= size:
+        start, end = part.start, part.start + part.length
+        while start < end:
+            take = min(size - self._buffered.get(key, 0), end - start)
+            buf.append(part.batch.slice(start, take))
+            self._buffered[key] = self._buffered.get(key, 0) + take
+            start += take
+            if self._buffered[key] >= size:
                 self._flush(key)
                 buf = self._buffers[key]
 
     def _flush(self, key: tuple[str, str]) -> None:
-        rows = self._buffers.get(key)
-        if not rows:
+        if not self._buffered.get(key):
             return
         config, split = key
         writer = self._writers.get(key)
         if writer is None:
             writer = self._writers[key] = self._open(config, split)
-        writer.write_table(pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema))
-        self._buffers[key] = []
+        writer.write_table(pa.Table.from_batches(self._buffers[key], schema=SCHEMAS[config]).combine_chunks())
+        self._buffers[key], self._buffered[key] = [], 0
 
     def close(self, metadata: dict[str, str], splits: set[str]) -> None:
         """Flush and close every file, stamping version and fingerprint into each footer.
@@ -94,7 +98,7 @@ class ParquetSink:
     def _open(self, config: str, split: str) -> pq.ParquetWriter:
         path = self._partial(config, split)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return pq.ParquetWriter(path, FEATURES[config].arrow_schema, compression="zstd")
+        return pq.ParquetWriter(path, SCHEMAS[config], compression="zstd")
 
 
 def read_metadata(path: Path) -> dict[str, str]:

@@ -6,6 +6,38 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labels import scheme
+from corpus.batches import RowRange
+from corpus.rows import Rows, count
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one document adds to the counts of a Summary, counted from its columns where they were
+    built (a worker of a pool), so that the main process only adds counters."""
+
+    rows: dict[str, int]                # config -> rows (configs with rows only)
+    attribution: tuple                  # (doc_id, publisher, date, url, licence) per documents row
+    roles: Counter
+    types: Counter
+    conll_types: Counter
+    stance: Counter                     # (level, label) -> instances
+    origins: Counter                    # (level, origin) -> instances
+
+
+def tally(rows: Rows) -> Tally:
+    """The counts of one document's rows (corpus.rows columns: ClassLabel ids turned back into names)."""
+    docs, stance = rows["documents"], rows["stance"]
+    levels = [scheme.LEVELS[x] for x in stance["level"]]
+    return Tally(
+        rows={config: n for config, columns in rows.items() if (n := count(columns))},
+        attribution=tuple(zip(docs["doc_id"], [p or "unknown" for p in docs["publisher"]], docs["date"], docs["url"],
+                              docs["license"])),
+        roles=Counter(map(scheme.ROLES.__getitem__, rows["boilerplate"]["role"])),
+        types=Counter(map(scheme.ENTITY_TYPES.__getitem__, rows["entities"]["type"])),
+        conll_types=Counter(scheme.CONLL_TYPES[c] for c in rows["entities"]["conll_type"] if c is not None),
+        stance=Counter(zip(levels, map(scheme.STANCE_LABELS.__getitem__, stance["label"]))),
+        origins=Counter(zip(levels, map(scheme.TARGET_ORIGINS.__getitem__, stance["target_origin"]))),
+    )
 
 
 @dataclass
@@ -36,32 +68,22 @@ class Summary:
         self._current = (publisher or "unknown", status)
         self.people |= {step.by for step in history if step.action != "drafted"}
 
-    def observe(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
-        """One document's rows of one config (the document named by the last begin)."""
-        if not rows:
-            return
-        n = len(rows)
-        self.rows[(config, split)] += n
-        self.by_publisher[(self._current[0], split, config)] += n
-        self.by_status[(self._current[1], config)] += n
-        self.examples.setdefault(config, rows[0])
-        if config == "documents":
-            for row in rows:
-                self.documents[split] += 1
-                self.publishers[(row["publisher"] or "unknown", row["license"])] += 1
-                self.attribution.append((row["doc_id"], row["publisher"] or "unknown", row["date"], row["url"],
-                                         row["license"]))
-        elif config == "boilerplate":
-            self.roles.update(scheme.ROLES[row["role"]] for row in rows)
-        elif config == "entities":
-            self.types.update(scheme.ENTITY_TYPES[row["type"]] for row in rows)
-            self.conll_types.update(scheme.CONLL_TYPES[row["conll_type"]] for row in rows
-                                    if row["conll_type"] is not None)
-        elif config == "stance":
-            for row in rows:
-                level = scheme.LEVELS[row["level"]]
-                self.stance[(level, scheme.STANCE_LABELS[row["label"]])] += 1
-                self.origins[(level, scheme.TARGET_ORIGINS[row["target_origin"]])] += 1
+    def observe(self, split: str, tally: Tally, rows: dict[str, RowRange]) -> None:
+        """One document's counts and rows (the document named by the last begin)."""
+        for config, n in tally.rows.items():
+            self.rows[(config, split)] += n
+            self.by_publisher[(self._current[0], split, config)] += n
+            self.by_status[(self._current[1], config)] += n
+            if config not in self.examples:
+                self.examples[config] = rows[config].first()
+        self.documents[split] += len(tally.attribution)
+        self.publishers.update((publisher, licence) for _, publisher, _, _, licence in tally.attribution)
+        self.attribution += tally.attribution
+        self.roles.update(tally.roles)
+        self.types.update(tally.types)
+        self.conll_types.update(tally.conll_types)
+        self.stance.update(tally.stance)
+        self.origins.update(tally.origins)
 
     @property
     def splits(self) -> list[str]:

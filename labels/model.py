@@ -9,7 +9,10 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from operator import itemgetter
 from typing import Any, Callable
+
+import orjson
 
 from labels import redaction
 from labels.problems import Problem
@@ -170,20 +173,30 @@ class _Reader:
             return None
         return Span(start, end, text)
 
-    def items(self, obj: dict, key: str) -> list[tuple[str, dict]]:
+    def items(self, obj: dict, key: str) -> list[tuple[int, dict]]:
+        """(index, record) of every object in a list, unknown keys and non-objects reported."""
         value = self.get(obj, "document", key, list)
+        known = KEYS[key]
         out = []
         for i, item in enumerate(value or []):
-            named = isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip() \
-                and not _has_surrogate(item["id"])
-            numbered = key == "lines" and isinstance(item, dict) and type(item.get("line")) is int
-            record = item["id"] if named else f"line {item['line']}" if numbered else f"{key}[{i}]"
+            if type(item) is dict and known.issuperset(item):  # nothing to report: name it only if needed
+                out.append((i, item))
+                continue
+            record = self.record(key, i, item)
             if not isinstance(item, dict):
                 self.problem(record, key, "expected an object")
                 continue
             self.keys(item, record, key)
-            out.append((record, item))
+            out.append((i, item))
         return out
+
+    @staticmethod
+    def record(key: str, i: int, item: Any) -> str:
+        """How problems name a record: its id, its line number, else its place in the list."""
+        named = isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip() \
+            and not _has_surrogate(item["id"])
+        numbered = key == "lines" and isinstance(item, dict) and type(item.get("line")) is int
+        return item["id"] if named else f"line {item['line']}" if numbered else f"{key}[{i}]"
 
     def history(self, obj: dict) -> tuple[Step, ...]:
         steps = []
@@ -197,6 +210,68 @@ class _Reader:
             if action is not None and by is not None:
                 steps.append(Step(action, by))
         return tuple(steps)
+
+
+class _Fields:
+    """The fields of one kind of record, for the fast path of parse: in a document free of lone
+    surrogates, a record whose fields are all present with exactly their JSON types needs no
+    per-field check."""
+
+    def __init__(self, required: tuple[tuple[str, type], ...], optional: str | None = None):
+        self._get = itemgetter(*(k for k, _ in required))
+        self._types = tuple(t for _, t in required)
+        self._optional = optional   # str or null
+
+    def values(self, obj: dict) -> tuple | None:
+        """The values (required, then the optional one) when every field fits, else None: the
+        caller then reads the record field by field, recording each problem."""
+        try:
+            values = self._get(obj)
+        except KeyError:
+            return None
+        if tuple(map(type, values)) != self._types:
+            return None
+        if self._optional is None:
+            return values
+        extra = obj.get(self._optional)
+        return values + (extra,) if extra is None or type(extra) is str else None
+
+
+_LINE = _Fields((("line", int), ("start", int), ("end", int), ("text", str), ("role", str)), "proposed_by")
+_ENTITY = _Fields((("id", str), ("start", int), ("end", int), ("text", str), ("type", str)), "proposed_by")
+_STANCE = _Fields((("id", str), ("level", str), ("target", str), ("target_origin", str), ("label", str),
+                   ("evidence", list)), "holder")
+_SPAN = _Fields((("start", int), ("end", int), ("text", str)))
+_SPAN_KEYS = KEYS["span"]
+
+
+def _no_surrogates(data: Any) -> bool:
+    """No lone surrogate anywhere in the decoded JSON: orjson refuses to encode one (it may refuse
+    other things too, such as huge integers; those documents just take the slow path)."""
+    try:
+        orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return False
+    return True
+
+
+def _fast_span(obj: Any) -> Span | None:
+    values = _SPAN.values(obj) if type(obj) is dict and _SPAN_KEYS.issuperset(obj) else None
+    return None if values is None else Span(*values)
+
+
+def _fast_stance(item: dict) -> StanceInstance | None:
+    """A stance record that the field-by-field reading would take without a problem, else None."""
+    values = _STANCE.values(item)
+    if values is None or "holder" not in item or "target_span" not in item:
+        return None
+    sid, level, target, origin, label, evidence_raw, holder = values
+    raw_span = item["target_span"]
+    target_span = None if raw_span is None else _fast_span(raw_span)
+    evidence = tuple(map(_fast_span, evidence_raw))
+    if (raw_span is not None and target_span is None) or None in evidence:
+        return None
+    return StanceInstance(sid, level, target, origin, target_span, holder, evidence, label)
 
 
 def _has_surrogate(value: str) -> bool:
@@ -225,8 +300,13 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
     status = r.get(data, "document", "status", str)
     history = r.history(data)
 
+    fast = _no_surrogates(data)
     lines = []
-    for record, item in r.items(data, "lines"):
+    for i, item in r.items(data, "lines"):
+        if fast and (values := _LINE.values(item)) is not None:
+            lines.append(LineLabel(*values))
+            continue
+        record = r.record("lines", i, item)
         line = r.get(item, record, "line", int)
         record = f"line {line}" if line is not None else record
         vals = [r.get(item, record, k, t) for k, t in (("start", int), ("end", int), ("text", str), ("role", str))]
@@ -235,7 +315,11 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
             lines.append(LineLabel(line, *vals, proposed_by=proposed))
 
     entities = []
-    for record, item in r.items(data, "entities"):
+    for i, item in r.items(data, "entities"):
+        if fast and (values := _ENTITY.values(item)) is not None:
+            entities.append(Entity(*values))
+            continue
+        record = r.record("entities", i, item)
         vals = [r.get(item, record, k, t) for k, t in
                 (("id", str), ("start", int), ("end", int), ("text", str), ("type", str))]
         proposed = r.get(item, record, "proposed_by", str, optional=True)
@@ -243,7 +327,11 @@ def parse(data: Any, file: str) -> tuple[GoldDocument | None, list[Problem]]:
             entities.append(Entity(*vals, proposed_by=proposed))
 
     stance = []
-    for record, item in r.items(data, "stance"):
+    for i, item in r.items(data, "stance"):
+        if fast and (instance := _fast_stance(item)) is not None:
+            stance.append(instance)
+            continue
+        record = r.record("stance", i, item)
         sid = r.get(item, record, "id", str)
         level = r.get(item, record, "level", str)
         target = r.get(item, record, "target", str)

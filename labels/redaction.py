@@ -47,8 +47,18 @@ def _list(data: dict, key: str) -> list[dict]:
 
 
 def is_redacted(data: Any) -> bool:
-    return isinstance(data, dict) and (any(DIGEST_KEY in obj for _, _, obj in _spans(data))
-                                       or any(TARGET_KEY in inst for inst in _list(data, "stance")))
+    """Whether any surface is kept as a digest; looks at the span objects of _spans without naming
+    them, as every label file is asked this when it is read."""
+    if not isinstance(data, dict):
+        return False
+    if any(DIGEST_KEY in obj for key in ("lines", "entities") for obj in _list(data, key)):
+        return True
+    for inst in _list(data, "stance"):
+        span, evidence = inst.get("target_span"), inst.get("evidence")
+        if TARGET_KEY in inst or (isinstance(span, dict) and DIGEST_KEY in span) or \
+                any(isinstance(ev, dict) and DIGEST_KEY in ev for ev in evidence or ()):
+            return True
+    return False
 
 
 def redact(data: dict) -> dict:

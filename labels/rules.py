@@ -5,7 +5,9 @@ collected, never the first only, so one run shows everything to fix.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
+from operator import itemgetter
 from typing import Iterable
 
 from labels import scheme, status
@@ -45,7 +47,10 @@ def _content_spans(text: str, doc: GoldDocument) -> list[tuple[int, int]]:
 
 
 def _inside(content: list[tuple[int, int]], span: Span) -> bool:
-    return any(a <= span.start and span.end <= b for a, b in content)
+    """Within one content line; the lines are in text order and disjoint, so only the last one
+    starting at or before the span can hold it."""
+    i = bisect_right(content, span.start, key=itemgetter(0)) - 1
+    return i >= 0 and span.end <= content[i][1]
 
 
 def _nearest(text: str, span: Span) -> str:
@@ -77,8 +82,7 @@ def _conventions(e) -> list[str]:
                    "name has it, as in 'The Hague'")
     if e.text.endswith(("'s", "\u2019s")) and scheme.conll_type(e.type) is not None:  # not "the 1980's"
         out.append(f"possessive in {e.text!r}: leave out the trailing 's (end at {e.end - 2})")
-    first = e.text.split(" ", 1)[0].rstrip(".").lower()
-    if e.type == "PERSON" and " " in e.text and first in TITLES:
+    if e.type == "PERSON" and " " in e.text and e.text.split(" ", 1)[0].rstrip(".").lower() in TITLES:
         out.append(f"title {e.text.split(' ', 1)[0]!r} inside a PERSON: leave titles and roles out "
                    f"(start at {e.start + len(e.text.split(' ', 1)[0]) + 1})")
     return out

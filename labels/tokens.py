@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterable, Sequence
 
 # Abbreviations with dots (U.S., U.K.), numbers with separators, a possessive 's on
@@ -16,6 +17,9 @@ from typing import Iterable, Sequence
 _TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*(?![\w])|['’]s\b|\w+(?:-\w+)*(?:['’](?!s\b)\w+)*|[^\w\s]"
 )
+# The same tokens as the pieces between white space: splitting keeps the gaps, so every offset is a
+# running sum of piece lengths, computed without a match object per token.
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,22 @@ def token_spans(text: str, start: int = 0, end: int | None = None, cuts: Iterabl
         bounds = [a, *cut_set[i:j], b]
         out += zip(bounds, bounds[1:])
     return out
+
+
+def token_table(text: str, cuts: Iterable[int] = ()) -> tuple[list[int], list[int], list[str]]:
+    """(starts, ends, texts) of every token of the whole text, split again at each offset in cuts;
+    the same tokens as token_spans line by line, since no token holds white space (so none crosses
+    a line break) and a cut splits only the token around it."""
+    parts = _SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    starts, ends, texts = offsets[0:-1:2], offsets[1::2], parts[1::2]
+    for cut in sorted(set(cuts)):
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < ends[i]:
+            starts.insert(i + 1, cut)
+            ends.insert(i, cut)
+            texts[i:i + 1] = [text[starts[i]:cut], text[cut:ends[i + 1]]]
+    return starts, ends, texts
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None, cuts: Iterable[int] = ()) -> list[Token]:

@@ -10,13 +10,18 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import COMMITTED, cli, tree_hashes
 from benchmarks.synthetic import generate
-from corpus import parquet_sink, pool
+from corpus import manifest, parquet_sink, pool
+from corpus.batches import RowRange, to_batch
 from corpus.build import write_dataset
-from corpus.fingerprint import canonical
+from corpus.documents import document_at, build_order
+from corpus.fingerprint import canonical, columns_digest, document_digest
 from corpus.parquet_sink import ParquetSink
+from corpus.rows import rows_for
+from labels import model
 from labels.cli import UserError
 from labels.problems import InvalidLabels
-from labels.tokens import _TOKEN, token_spans, tokenize
+from labels.tokens import _TOKEN, token_spans, token_table, tokenize
+from labels.validate import gold_for
 
 # The 40-page SYNTHETIC corpus (seed 0) as the build wrote it before its speed work (pyarrow
 # 26.0.1): the fingerprint does not depend on pyarrow, the Parquet bytes do.
@@ -134,10 +139,11 @@ def test_the_sink_cuts_row_groups_at_the_same_rows_however_rows_arrive(tmp_path,
     rows = [{"doc_id": f"d{i // 3}", "line": i, "start": 0, "end": 1, "text": "x", "xpath": None,
              "role": 0, "is_content": False} for i in range(11)]
     one, many = ParquetSink(tmp_path / "one"), ParquetSink(tmp_path / "many")
-    for row in rows:
-        one.extend("boilerplate", "test", [row])
+    batch = to_batch("boilerplate", {k: [r[k] for r in rows] for k in rows[0]})
+    for i in range(len(rows)):
+        one.extend("boilerplate", "test", RowRange(batch, i, 1))
     for i in range(0, len(rows), 3):
-        many.extend("boilerplate", "test", rows[i:i + 3])
+        many.extend("boilerplate", "test", RowRange(batch, i, min(3, len(rows) - i)))
     for sink in (one, many):
         sink.close({"version": "0.0.0", "fingerprint": "0" * 16}, {"test"})
     assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "many")
@@ -181,3 +187,102 @@ def test_token_spans_equal_the_reference_tokeniser(text, data):
     assert spans == _reference_tokens(text, start, end, cuts)
     assert [(t.start, t.end, t.text) for t in tokenize(text, start, end, cuts)] == \
         [(a, b, text[a:b]) for a, b in spans]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1.,-' ’sU.S\n\t", max_size=60), st.lists(st.integers(-1, 61), max_size=8))
+def test_the_whole_text_tokeniser_equals_the_line_by_line_one(text, cuts):
+    line_by_line, start = [], 0
+    for piece in text.split("\n"):
+        line_by_line += token_spans(text, start, start + len(piece), cuts)
+        start += len(piece) + 1
+    starts, ends, texts = token_table(text, cuts)
+    assert list(zip(starts, ends)) == line_by_line
+    assert texts == [text[a:b] for a, b in line_by_line]
+
+
+def _records(columns):
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def test_the_digest_of_columns_is_the_digest_of_rows(synthetic):
+    """Rows built as columns hash to the bytes the row-by-row definition hashes, also when rows
+    arrive out of key order and when two rows share a key (then ordered by their bytes)."""
+    for offset in build_order(synthetic)[:12]:
+        doc = document_at(synthetic, offset)
+        rows = rows_for(doc, gold_for(doc.text, synthetic.gold_dir / f"{doc.doc_id}.json", doc.doc_id))
+        as_records = {config: _records(columns) for config, columns in rows.items()}
+        assert columns_digest(doc.doc_id, "test", rows) == document_digest(doc.doc_id, "test", as_records)
+        reversed_rows = {config: {k: v[::-1] for k, v in columns.items()} for config, columns in rows.items()}
+        assert columns_digest(doc.doc_id, "test", reversed_rows) == document_digest(doc.doc_id, "test", as_records)
+    tied = {"stance": {"doc_id": ["d", "d"], "id": ["s1", "s1"], "label": [2, 1]}}
+    assert columns_digest("d", "test", tied) == document_digest("d", "test", {"stance": _records(tied["stance"])}) \
+        == document_digest("d", "test", {"stance": _records(tied["stance"])[::-1]})
+
+
+def _mutations(data: dict):
+    """The gold file with one field of one record broken in each way the parser words a problem for."""
+    yield data
+    for key in ("lines", "entities", "stance"):
+        for i in (0, len(data[key]) - 1):
+            for field in data[key][i]:
+                for bad in (None, True, 1.5, [], {"x": 1}, "\ud800", "7"):
+                    changed = json.loads(json.dumps(data))
+                    changed[key][i][field] = bad
+                    yield changed
+                changed = json.loads(json.dumps(data))
+                del changed[key][i][field]
+                yield changed
+            changed = json.loads(json.dumps(data))
+            changed[key][i]["extra"] = 1
+            yield changed
+    for field in ("target_span", "evidence"):
+        for bad in ({"start": 0, "end": True, "text": "x"}, {"start": 0, "end": 1}, {"start": 0, "end": 1, "text": "x",
+                                                                                 "note": 1}, [{"start": "0"}], 5):
+            changed = json.loads(json.dumps(data))
+            changed["stance"][0][field] = [bad] if field == "evidence" else bad
+            yield changed
+
+
+def test_the_parsers_fast_path_reads_what_the_field_by_field_reading_reads(synthetic, monkeypatch):
+    """Well-formed records skip the per-field checks; the result, and every problem of a broken
+    record, must be exactly what reading every field one by one gives."""
+    path = sorted(synthetic.gold_dir.glob("*.json"))[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["lines"][0]["proposed_by"] = "a system"
+    data["entities"][-1]["proposed_by"] = None
+    cases = list(_mutations(data))
+    fast = [model.parse(case, "f.json") for case in cases]
+    monkeypatch.setattr(model, "_no_surrogates", lambda data: False)
+    slow = [model.parse(case, "f.json") for case in cases]
+    assert fast == slow
+    assert fast[0][0] is not None and not fast[0][1] and sum(1 for _, problems in fast if problems) > len(cases) // 2
+
+
+def _outcome(read):
+    try:
+        return read()
+    except UserError as err:
+        return str(err)
+
+
+def test_the_manifests_fast_path_reads_what_the_checked_reading_reads():
+    """A manifest line that is a flat object of clean strings skips the field-by-field checks; every
+    other line must give the entry, or the error, that the checked reading gives."""
+    good = {"doc_id": "0123456789abcdef", "source_file": "a.html", "source_sha256": "0" * 64, "publisher": "Zürich Post",
+            "url": None, "language": "en", "license": "CC BY 4.0", "split": "test", "format": "html",
+            "encoding": "utf-8", "renderer": "html-1"}
+    cases = [good, {k: v for k, v in good.items() if k not in ("format", "encoding")}, {**good, "extra": "x"}]
+    for field in good:
+        cases += [{k: v for k, v in good.items() if k != field}]
+        cases += [{**good, field: bad} for bad in (None, 5, True, ["x"], "a\nb", "\x85", "\ud800", "sideways")]
+    lines = [json.dumps(case).encode() for case in cases] + [b"[1]", b"{", b"\xff{}", b"[" * 5000 + b"]" * 5000]
+    checked = [_outcome(lambda: manifest.from_dict(json.loads(line), "m: line 1")) if line.startswith(b"{\"")
+               else None for line in lines]
+    fast = [_outcome(lambda: manifest._parse(line, "m: line 1")) for line in lines]
+    assert [f for f, c in zip(fast, checked) if c is not None] == [c for c in checked if c is not None]
+    assert fast[0] == manifest.Entry(**{**good, "pages_path": None, "compression": None, "date": None,
+                                        "license_evidence": None})
+    assert fast[-4:] == ["m: line 1: expected a JSON object", "m: line 1: not valid JSON (Expecting property name "
+                         "enclosed in double quotes)", "m: line 1: not UTF-8 (byte 0)",
+                         "m: line 1: not a manifest entry (JSON nested too deeply)"]

@@ -1,0 +1,151 @@
+"""`baselines.run --workers N` writes what one process writes, byte for byte, and reports a failing
+system the same way; the committed dataset's case is in test_run.py (its fresh run uses a pool)."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.synthetic import generate
+from baselines import jobs, registry, run
+from baselines.system import System
+from corpus.build import write_dataset
+from labels.cli import run as run_cli
+
+# The two fields of a result file that say when it was written and how long the system took: they
+# differ between any two runs, serial ones included. Everything else must be the same bytes.
+_CLOCK = re.compile(rb'\n "(created|wall_seconds)": [^\n]*')
+
+
+def result_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): _CLOCK.sub(b"", p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_code(out: Path, *args: str) -> int:
+    with pytest.raises(SystemExit) as done:
+        run_cli(run.main, [*args, "--out", str(out)])
+    return done.value.code
+
+
+@pytest.fixture(scope="module")
+def synthetic_dataset(tmp_path_factory) -> Path:
+    """40 SYNTHETIC pages built into a dataset with train, validation and test splits."""
+    root = tmp_path_factory.mktemp("synthetic")
+    write_dataset(generate(root / "corpus", 40, seed=0), root / "dataset", workers=1)
+    return root / "dataset"
+
+
+def test_a_pool_writes_the_serial_runs_files_on_a_synthetic_corpus(synthetic_dataset, tmp_path):
+    """Train, validation and test splits: learned systems fit on train and tuned on validation."""
+    args = ("--dataset", str(synthetic_dataset), "--resamples", "50", "--system", "oracle", "--system", "majority",
+            "--system", "line-logreg", "--system", "capitalised", "--system", "token-logreg", "--system", "fnc-logreg")
+    assert run_code(tmp_path / "serial", *args, "--workers", "1") == 0
+    assert run_code(tmp_path / "pool", *args, "--workers", "2") == 0
+    serial, pool = result_bytes(tmp_path / "serial"), result_bytes(tmp_path / "pool")
+    assert pool == serial
+    tuned = [k for k, v in serial.items() if b'"tuned_on": "validation"' in v and k.endswith("logreg.json")]
+    assert len(tuned) == 3  # line-logreg, token-logreg in both conditions: their grids tried on validation
+    predictions = {k for k in serial if k.endswith(".parquet")}
+    assert len(predictions) == 14 and {k.replace(".parquet", ".json") for k in predictions} <= set(serial)
+
+
+class Raises(System):
+    """Fails in predict."""
+
+    task, name = "stance", "raises"
+
+    def predict(self, inputs):
+        raise RuntimeError("broken model")
+
+
+class Exits(System):
+    """Calls sys.exit in predict."""
+
+    task, name = "stance", "exits"
+
+    def predict(self, inputs):
+        sys.exit(3)
+
+
+class Dies(System):
+    """Ends its process without a word."""
+
+    task, name = "stance", "dies"
+
+    def predict(self, inputs):
+        os._exit(7)
+
+
+class Unpicklable(System):
+    """Defined where no worker can import it: runs in the main process."""
+
+    task, name = "stance", "unpicklable"
+    __module__ = "someones_notebook"
+
+    def predict(self, inputs):
+        return pd.DataFrame({"doc_id": inputs.units.doc_id, "id": inputs.units.id, "label": "discuss"})
+
+
+def test_a_failing_system_in_a_worker_is_reported_as_in_one_process(tmp_path, capsys):
+    args = ("--task", "stance", "--resamples", "20", "--system", "majority",
+            "--system", f"{__name__}:Raises", "--system", f"{__name__}:Exits")
+    assert run_code(tmp_path / "serial", *args, "--workers", "1") == 1
+    serial = capsys.readouterr()
+    assert run_code(tmp_path / "pool", *args, "--workers", "2") == 1
+    pool = capsys.readouterr()
+    failures = [line for line in serial.err.splitlines() if line.startswith("  failed")]
+    assert failures == [line for line in pool.err.splitlines() if line.startswith("  failed")]
+    assert failures == [
+        "  failed stance (gold-upstream): system raises: predict raised RuntimeError: broken model",
+        "  failed stance (gold-upstream): system exits: predict raised SystemExit (a call to sys.exit(3))",
+        "  failed stance (end-to-end): system raises: predict raised RuntimeError: broken model",
+        "  failed stance (end-to-end): system exits: predict raised SystemExit (a call to sys.exit(3))",
+    ]
+    assert result_bytes(tmp_path / "pool") == result_bytes(tmp_path / "serial")
+
+
+def test_a_worker_that_dies_fails_the_run_naming_the_jobs_it_may_have_been(tmp_path, capsys):
+    code = run_code(tmp_path, "--task", "stance", "--resamples", "20", "--workers", "2",
+                    "--system", "majority", "--system", f"{__name__}:Dies")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "a worker process died" in err and "stance (gold-upstream) dies" in err
+    assert "run with --workers 1 to see which" in err
+    assert not any(tmp_path.rglob("*.json"))  # nothing written
+
+
+def test_a_system_no_worker_can_import_runs_in_the_main_process(tmp_path, monkeypatch):
+    registry.available()
+    monkeypatch.setitem(registry._SYSTEMS, ("stance", "unpicklable"), Unpicklable)
+    assert not jobs.picklable(Unpicklable()) and jobs.picklable(Raises())
+    args = ("--task", "stance", "--resamples", "20", "--system", "unpicklable", "--system", "majority")
+    assert run_code(tmp_path / "serial", *args, "--workers", "1") == 0
+    assert run_code(tmp_path / "pool", *args, "--workers", "2") == 0
+    serial = result_bytes(tmp_path / "serial")
+    assert result_bytes(tmp_path / "pool") == serial
+    assert any(k.endswith("gold-upstream/unpicklable.json") for k in serial)
+
+
+def _limits() -> tuple[str, list[int]]:
+    from threadpoolctl import threadpool_info
+
+    return os.environ["OMP_NUM_THREADS"], sorted({pool["num_threads"] for pool in threadpool_info()})
+
+
+def test_workers_share_the_cores_instead_of_each_taking_them_all():
+    with ProcessPoolExecutor(1, initializer=jobs._start_worker, initargs=(None, 1)) as pool:
+        env, threads = pool.submit(_limits).result()
+    assert env == "1" and threads in ([], [1])
+
+
+def test_default_workers_and_a_bad_count(tmp_path, capsys):
+    assert jobs.default_workers(1) == 1
+    assert jobs.default_workers(37) == min(jobs.cores(), 37)
+    assert run_code(tmp_path, "--workers", "0") == 2
+    assert "--workers: 0: must be at least 1" in capsys.readouterr().err

@@ -147,16 +147,18 @@ def _pooled(shared: Shared, jobs: list[Job], remote: list[int], workers: int, pr
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                initargs=(shared, max(1, cores() // workers)))
     try:
-        futures: dict[int, Future] = {i: pool.submit(_run_in_worker, jobs[i]) for i in remote}
+        # learned systems first: they take longest, and one started last would leave the others idle
+        futures: dict[int, Future] = {i: pool.submit(_run_in_worker, jobs[i])
+                                      for i in sorted(remote, key=lambda i: not jobs[i].system.learned)}
         for future in futures.values():
             future.add_done_callback(lambda _: progress.update())
         for i in sorted(set(range(len(jobs))) - set(futures)):  # what cannot be sent runs here meanwhile
             outcomes[i] = _counted(run_job(shared, jobs[i]), progress)
-        for i, future in futures.items():
+        for i, future in sorted(futures.items()):
             try:
                 outcomes[i] = future.result()
             except BrokenProcessPool:
-                unfinished = [_describe(jobs[j]) for j in futures if outcomes[j] is None]
+                unfinished = [_describe(jobs[j]) for j in sorted(futures) if outcomes[j] is None]
                 raise CheckFailed("a worker process died (a system ended or crashed its process) while running "
                                   f"one of: {', '.join(unfinished)}; run with --workers 1 to see which") from None
     finally:  # a failure leaves no work running behind it

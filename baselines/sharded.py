@@ -102,7 +102,7 @@ def gather(view: tuple[str, str], folder: Path, shards: list[ShardCounts], units
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in task.required})
         shards = [*shards, count(view, f"{folder} (documents without predictions)", empty, units, gold,
                                  frozenset(units.doc_id[unanswered]))]
-    metrics = {name for name in shards[0].stats}
+    metrics = set(shards[0].stats)
     for shard in shards[1:]:
         if set(shard.stats) != metrics:
             raise UserError(f"{folder}: {shard.source} is scored on {', '.join(sorted(shard.stats))} but "
@@ -110,10 +110,10 @@ def gather(view: tuple[str, str], folder: Path, shards: list[ShardCounts], units
                             "columns (e.g. a role for every line or for none)")
     out = {}
     for metric in (m.name for m in for_task(task.name) if m.name in metrics):
-        width = shards[0].stats[metric].shape[1]
-        full = np.zeros((len(units), width))
-        for shard in shards:
-            full[shard.positions] = shard.stats[metric]
+        parts = [shard.stats[metric] for shard in shards]
+        full = np.zeros((len(units), parts[0].shape[1]), dtype=np.result_type(*parts))  # counts stay integers
+        for shard, part in zip(shards, parts):
+            full[shard.positions] = part
         out[metric] = full
     return out
 

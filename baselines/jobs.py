@@ -158,7 +158,8 @@ def _pooled(shared: Shared, jobs: list[Job], remote: list[int], workers: int, pr
             try:
                 outcomes[i] = future.result()
             except BrokenProcessPool:
-                unfinished = [_describe(jobs[j]) for j in sorted(futures) if outcomes[j] is None]
+                unfinished = [_describe(jobs[j]) for j, f in sorted(futures.items())
+                              if not f.done() or isinstance(f.exception(), BrokenProcessPool)]
                 raise CheckFailed("a worker process died (a system ended or crashed its process) while running "
                                   f"one of: {', '.join(unfinished)}; run with --workers 1 to see which") from None
     finally:  # a failure leaves no work running behind it

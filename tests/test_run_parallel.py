@@ -3,28 +3,19 @@ system the same way; the committed dataset's case is in test_run.py (its fresh r
 from __future__ import annotations
 
 import os
-import re
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from test_run import AlwaysAgree
+from test_system_guard import BROKEN, plugin  # noqa: F401  (the fixture writing odd_systems)
+from benchmarks.run_speed import result_bytes
 from benchmarks.synthetic import generate
 from baselines import jobs, registry, run
 from baselines.system import System
 from corpus.build import write_dataset
 from labels.cli import run as run_cli
-
-# The two fields of a result file that say when it was written and how long the system took: they
-# differ between any two runs, serial ones included. Everything else must be the same bytes.
-_CLOCK = re.compile(rb'\n "(created|wall_seconds)": [^\n]*')
-
-
-def result_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): _CLOCK.sub(b"", p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def run_code(out: Path, *args: str) -> int:
@@ -55,24 +46,6 @@ def test_a_pool_writes_the_serial_runs_files_on_a_synthetic_corpus(synthetic_dat
     assert len(predictions) == 14 and {k.replace(".parquet", ".json") for k in predictions} <= set(serial)
 
 
-class Raises(System):
-    """Fails in predict."""
-
-    task, name = "stance", "raises"
-
-    def predict(self, inputs):
-        raise RuntimeError("broken model")
-
-
-class Exits(System):
-    """Calls sys.exit in predict."""
-
-    task, name = "stance", "exits"
-
-    def predict(self, inputs):
-        sys.exit(3)
-
-
 class Dies(System):
     """Ends its process without a word."""
 
@@ -82,35 +55,29 @@ class Dies(System):
         os._exit(7)
 
 
-class Unpicklable(System):
-    """Defined where no worker can import it: runs in the main process."""
-
-    task, name = "stance", "unpicklable"
-    __module__ = "someones_notebook"
-
-    def predict(self, inputs):
-        return pd.DataFrame({"doc_id": inputs.units.doc_id, "id": inputs.units.id, "label": "discuss"})
-
-
-def test_a_failing_system_in_a_worker_is_reported_as_in_one_process(tmp_path, capsys):
-    args = ("--task", "stance", "--resamples", "20", "--system", "majority",
-            "--system", f"{__name__}:Raises", "--system", f"{__name__}:Exits")
+def test_a_failing_system_in_a_worker_is_reported_as_in_one_process(plugin, tmp_path, capsys):
+    """The guard's cases (tests/test_system_guard.py): raising in fit or predict, sys.exit, unavailable."""
+    broken = ("RaisesInFit", "RaisesInPredict", "ExitsInPredict")
+    args = ["--task", "stance", "--resamples", "20", "--system", "majority"]
+    for name in ("Unavailable", *broken):
+        args += ["--system", f"odd_systems:{name}"]
     assert run_code(tmp_path / "serial", *args, "--workers", "1") == 1
     serial = capsys.readouterr()
     assert run_code(tmp_path / "pool", *args, "--workers", "2") == 1
     pool = capsys.readouterr()
     failures = [line for line in serial.err.splitlines() if line.startswith("  failed")]
     assert failures == [line for line in pool.err.splitlines() if line.startswith("  failed")]
-    assert failures == [
-        "  failed stance (gold-upstream): system raises: predict raised RuntimeError: broken model",
-        "  failed stance (gold-upstream): system exits: predict raised SystemExit (a call to sys.exit(3))",
-        "  failed stance (end-to-end): system raises: predict raised RuntimeError: broken model",
-        "  failed stance (end-to-end): system exits: predict raised SystemExit (a call to sys.exit(3))",
-    ]
+    assert failures == [f"  failed stance ({condition}): {BROKEN[b]}"
+                        for condition in ("gold-upstream", "end-to-end") for b in broken]
+    skipped = [line for line in serial.out.splitlines() if line.startswith("skipped")]
+    assert skipped == [line for line in pool.out.splitlines() if line.startswith("skipped")] == [
+        "skipped stance/unavailable: its model is not installed"]
     assert result_bytes(tmp_path / "pool") == result_bytes(tmp_path / "serial")
 
 
-def test_a_worker_that_dies_fails_the_run_naming_the_jobs_it_may_have_been(tmp_path, capsys):
+def test_a_worker_that_dies_fails_the_run_naming_the_jobs_it_may_have_been(tmp_path, capsys, monkeypatch):
+    registry.available()
+    monkeypatch.setattr(registry, "_SYSTEMS", dict(registry._SYSTEMS))  # `dies` registered for this test only
     code = run_code(tmp_path, "--task", "stance", "--resamples", "20", "--workers", "2",
                     "--system", "majority", "--system", f"{__name__}:Dies")
     assert code == 1
@@ -122,14 +89,14 @@ def test_a_worker_that_dies_fails_the_run_naming_the_jobs_it_may_have_been(tmp_p
 
 def test_a_system_no_worker_can_import_runs_in_the_main_process(tmp_path, monkeypatch):
     registry.available()
-    monkeypatch.setitem(registry._SYSTEMS, ("stance", "unpicklable"), Unpicklable)
-    assert not jobs.picklable(Unpicklable()) and jobs.picklable(Raises())
-    args = ("--task", "stance", "--resamples", "20", "--system", "unpicklable", "--system", "majority")
+    monkeypatch.setitem(registry._SYSTEMS, ("stance", "always-agree"), AlwaysAgree)  # defined as if in a notebook
+    assert not jobs.picklable(AlwaysAgree()) and jobs.picklable(Dies())
+    args = ("--task", "stance", "--resamples", "20", "--system", "always-agree", "--system", "majority")
     assert run_code(tmp_path / "serial", *args, "--workers", "1") == 0
     assert run_code(tmp_path / "pool", *args, "--workers", "2") == 0
     serial = result_bytes(tmp_path / "serial")
     assert result_bytes(tmp_path / "pool") == serial
-    assert any(k.endswith("gold-upstream/unpicklable.json") for k in serial)
+    assert any(k.endswith("gold-upstream/always-agree.json") for k in serial)
 
 
 def _limits() -> tuple[str, list[int]]:

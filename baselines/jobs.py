@@ -27,6 +27,7 @@ from baselines.runner import Scored, run_one
 from baselines.system import System, SystemUnavailable
 from baselines.tasks import TASKS
 
+JOB_THREADS = 1
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
                      "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -78,10 +79,15 @@ class Outcome:
 
 
 def run_job(shared: Shared, job: Job) -> Outcome:
+    """One job, with one BLAS and OpenMP thread in one process as in a pool: a multi-threaded BLAS
+    sums in an order that depends on its thread count, and a number must not depend on --workers."""
+    from threadpoolctl import threadpool_limits
+
     scored_view, train_view, tune_view = shared.views(job.task, job.condition)
     try:
-        return Outcome(scored=run_one(job.system, scored_view, shared.resampled(job.task, job.condition),
-                                      shared.seed, train_view, tune_view))
+        with threadpool_limits(limits=JOB_THREADS):
+            return Outcome(scored=run_one(job.system, scored_view, shared.resampled(job.task, job.condition),
+                                          shared.seed, train_view, tune_view))
     except SystemUnavailable as why:
         return Outcome(skipped=str(why))
     except SystemFailed as why:
@@ -110,16 +116,13 @@ def picklable(system: System) -> bool:
 _WORKER_SHARED: Shared | None = None
 
 
-def _start_worker(shared: Shared, threads: int) -> None:
-    """Hold the shared data, and cap the BLAS and OpenMP threads so the workers do not oversubscribe
-    the cores: the environment for libraries loaded from now on, threadpoolctl for those loaded."""
-    from threadpoolctl import threadpool_limits
-
+def _start_worker(shared: Shared) -> None:
+    """Hold the shared data, and cap the BLAS and OpenMP threads of libraries a job loads later (run_job
+    caps those loaded), so the workers neither oversubscribe the cores nor sum in another order."""
     global _WORKER_SHARED
     _WORKER_SHARED = shared
     for name in _THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-    threadpool_limits(limits=threads)
+        os.environ[name] = str(JOB_THREADS)
 
 
 def _run_in_worker(job: Job) -> Outcome:
@@ -144,8 +147,7 @@ def _counted(outcome: Outcome, progress: tqdm) -> Outcome:
 def _pooled(shared: Shared, jobs: list[Job], remote: list[int], workers: int, progress: tqdm) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(jobs)
     workers = min(workers, len(remote))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                               initargs=(shared, max(1, cores() // workers)))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(shared,))
     try:
         # learned systems first: they take longest, and one started last would leave the others idle
         futures: dict[int, Future] = {i: pool.submit(_run_in_worker, jobs[i])

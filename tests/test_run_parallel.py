@@ -3,9 +3,9 @@ system the same way; the committed dataset's case is in test_run.py (its fresh r
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from test_run import AlwaysAgree
@@ -99,16 +99,27 @@ def test_a_system_no_worker_can_import_runs_in_the_main_process(tmp_path, monkey
     assert any(k.endswith("gold-upstream/always-agree.json") for k in serial)
 
 
-def _limits() -> tuple[str, list[int]]:
-    from threadpoolctl import threadpool_info
+class CountsThreads(System):
+    """Answers only while every BLAS and OpenMP pool it can see has one thread."""
 
-    return os.environ["OMP_NUM_THREADS"], sorted({pool["num_threads"] for pool in threadpool_info()})
+    task, name = "stance", "counts-threads"
+
+    def predict(self, inputs):
+        from threadpoolctl import threadpool_info
+
+        threads = sorted({pool["num_threads"] for pool in threadpool_info()})
+        if threads not in ([], [1]):
+            raise RuntimeError(f"threads {threads}")
+        return pd.DataFrame({"doc_id": inputs.units.doc_id, "id": inputs.units.id, "label": "discuss"})
 
 
-def test_workers_share_the_cores_instead_of_each_taking_them_all():
-    with ProcessPoolExecutor(1, initializer=jobs._start_worker, initargs=(None, 1)) as pool:
-        env, threads = pool.submit(_limits).result()
-    assert env == "1" and threads in ([], [1])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_every_job_runs_on_one_blas_thread_whatever_the_workers(tmp_path, monkeypatch, workers):
+    """A multi-threaded BLAS sums in an order that depends on its threads: a number would depend on --workers."""
+    registry.available()
+    monkeypatch.setattr(registry, "_SYSTEMS", dict(registry._SYSTEMS))
+    assert run_code(tmp_path, "--task", "stance", "--resamples", "20", "--workers", workers,
+                    "--system", "majority", "--system", f"{__name__}:CountsThreads") == 0
 
 
 def test_default_workers_and_a_bad_count(tmp_path, capsys):

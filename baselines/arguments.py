@@ -26,3 +26,10 @@ def resamples(text: str) -> int:
     if value < MIN_RESAMPLES:
         raise argparse.ArgumentTypeError(f"{value}: must be at least {MIN_RESAMPLES}")
     return value
+
+
+def workers(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
+    return value

@@ -8,22 +8,18 @@ beside it, never over it.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from tqdm import tqdm
 
 from labels.cli import CheckFailed, UserError, run
 from baselines import arguments, registry, results
-from baselines.bootstrap import resample_weights
-from baselines.conditions import view
 from baselines.data import Bench, load_bench
-from baselines.guard import SystemFailed, call
+from baselines.guard import call
+from baselines.jobs import Job, Outcome, Shared, default_workers, run_jobs
 from baselines.leaderboard import Table
 from baselines.protocol import PROTOCOLS
-from baselines.runner import Scored, run_one
+from baselines.runner import Scored
 from baselines.significance import compare_to_best
-from baselines.system import System, SystemUnavailable
+from baselines.system import System
 from baselines.tasks import TASKS
 from corpus.sources import DEFAULT
 
@@ -74,29 +70,20 @@ def fit_bench(dataset: str | None, revision: str | None, scored: Bench, split: s
         return None
 
 
-def score_condition(task_name: str, condition: str, bench: Bench, train: Bench | None, systems: list[System],
-                    args: argparse.Namespace, split_optional: bool,
-                    skipped: dict[str, str], failed: list[str], tune: Bench | None = None) -> tuple[Table, Table]:
-    """Every system on one task under one condition: the table, and the optional systems' table."""
-    task = TASKS[task_name]
-    scored_view = view(task, bench, condition)
-    train_view = view(task, train, condition) if train is not None else None
-    tune_view = view(task, tune, condition) if tune is not None else None
-    resamples = resample_weights(scored_view.inputs.units.doc_id, args.resamples, args.seed)
+def score_condition(task_name: str, condition: str, shared: Shared, outcomes: list[tuple[System, Outcome]],
+                    split_optional: bool, skipped: dict[str, str], failed: list[str]) -> tuple[Table, Table]:
+    """Every system's outcome on one task under one condition: the table, and the optional systems' table."""
     main: list[Scored] = []
     extra: list[Scored] = []
-    for system in tqdm(systems, desc=f"{task_name}, {condition}", unit="system", disable=None, file=sys.stderr):
-        try:
-            scored = run_one(system, scored_view, resamples, args.seed, train_view, tune_view)
-        except SystemUnavailable as why:
-            skipped[f"{task_name}/{system.name}"] = str(why)
-            continue
-        except SystemFailed as why:
-            failed.append(f"failed {task_name} ({condition}): {why}")
-            continue
-        (extra if split_optional and not registry.builtin(type(system)) else main).append(scored)
-    best, verdicts = compare_to_best(main, resamples, extra)
-    n = scored_view.n_documents
+    for system, outcome in outcomes:
+        if outcome.skipped is not None:
+            skipped[f"{task_name}/{system.name}"] = outcome.skipped
+        elif outcome.failed is not None:
+            failed.append(f"failed {task_name} ({condition}): {outcome.failed}")
+        else:
+            (extra if split_optional and not registry.builtin(type(system)) else main).append(outcome.scored)
+    best, verdicts = compare_to_best(main, shared.resampled(task_name, condition), extra)
+    n = shared.views(task_name, condition)[0].n_documents
     return (Table(task_name, condition, n, tuple(main), best, verdicts),
             Table(task_name, condition, n, tuple(extra), best, verdicts))
 
@@ -116,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"seed for folds, models and bootstrap (default: {DEFAULT_SEED})")
     parser.add_argument("--resamples", type=arguments.resamples, default=DEFAULT_RESAMPLES,
                         help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")
+    parser.add_argument("--workers", type=arguments.workers,
+                        help="processes running the (task, condition, system) jobs; the results are the same "
+                             "whatever the number (default: all cores when there is more than one job)")
     parser.add_argument("--list", action="store_true", help="list the registered systems and exit")
     args = parser.parse_args(argv)
     task_names = args.task or list(TASKS)
@@ -130,13 +120,19 @@ def main(argv: list[str] | None = None) -> int:
     systems = plan(task_names, args.system, args.seed)
     label = run_label(args, bench.build)
     ctx = results.Context.of(bench, args.seed, args.resamples)
+    shared = Shared(bench, train, tune, args.seed, args.resamples)
+    conditions = [(t, c.name) for t in task_names for c in PROTOCOLS[t].conditions]
+    for task_name, condition in conditions:  # made here first: a bad view stops the run before any job
+        shared.views(task_name, condition)
+    jobs = [Job(t, c, system) for t, c in conditions for system in systems[t]]
+    outcomes = iter(run_jobs(shared, jobs, default_workers(len(jobs)) if args.workers is None else args.workers))
     tables, optional, skipped, failed = [], [], {}, []
-    for task_name in task_names:
-        for condition in PROTOCOLS[task_name].conditions:
-            table, extra = score_condition(task_name, condition.name, bench, train, systems[task_name], args,
-                                           label is None, skipped, failed, tune)
-            tables.append(table)
-            optional.append(extra)
+    for task_name, condition in conditions:
+        table, extra = score_condition(task_name, condition, shared,
+                                       [(system, next(outcomes)) for system in systems[task_name]],
+                                       label is None, skipped, failed)
+        tables.append(table)
+        optional.append(extra)
     if not any(t.scored for t in tables + optional):
         raise CheckFailed("nothing was scored, nothing was written:\n  " + "\n  ".join(
             [f"skipped {what}: {why}" for what, why in skipped.items()]

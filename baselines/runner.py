@@ -62,13 +62,18 @@ def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
     return values, stats
 
 
+def summarise(task: Task, stats: dict[str, np.ndarray], resamples: Resamples) -> tuple[dict, dict]:
+    """Values and bootstrap intervals from per-unit counts, wherever the counts were made."""
+    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
+    values = {name: aggregates[name](s.sum(axis=0)) for name, s in stats.items()}
+    return values, {name: intervals(s, resamples, aggregates[name]) for name, s in stats.items()}
+
+
 def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,
           resamples: Resamples) -> tuple[dict, dict, dict]:
     """Values, bootstrap intervals and per-unit counts of every metric that applies."""
     values, stats = measure(task, inputs, gold, pred)
-    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
-    cis = {name: intervals(s, resamples, aggregates[name]) for name, s in stats.items()}
-    return values, cis, stats
+    return values, summarise(task, stats, resamples)[1], stats
 
 
 def breakdowns(task: Task, view: View, stats: dict[str, np.ndarray]) -> tuple[dict, dict]:

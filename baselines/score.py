@@ -5,11 +5,13 @@ dataset card), or is one of the other formats of baselines/submissions.py
 (CoNLL-typed spans, token-level IOB2 tags); it is checked and scored by the same
 code as the built-in systems, and the metrics with intervals are printed as JSON.
 With --compare, a second file in the same format is scored on the same resamples
-and the two are compared with the paired bootstrap test.
+and the two are compared with the paired bootstrap test. Either may be a folder of files
+sharded by document, scored on a dask cluster (baselines.sharded) with the same numbers.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 
@@ -20,12 +22,16 @@ from baselines.data import load_bench
 from baselines.metrics import for_task
 from baselines.run import DEFAULT_RESAMPLES
 from baselines.runner import score
+from baselines.sharded import connect, score_sharded
 from baselines.submissions import TASK_NAMES, VIEWS, resolve
 
 
 def score_file(task_name: str, path: Path, dataset: str | None = None, split: str = "test",
                seed: int = 0, resamples: int = DEFAULT_RESAMPLES, revision: str | None = None,
-               view: str | None = None, compare: Path | None = None, on: list[str] | None = None) -> dict:
+               view: str | None = None, compare: Path | None = None, on: list[str] | None = None,
+               client=None) -> dict:
+    """Score a predictions file, or a folder of files sharded by document on the dask `client`'s
+    cluster (baselines.sharded: the same numbers as the files concatenated)."""
     fmt = resolve(task_name, view)
     task = fmt.task
     bench = load_bench(dataset, split, revision)
@@ -33,6 +39,10 @@ def score_file(task_name: str, path: Path, dataset: str | None = None, split: st
     weights = resample_weights(inputs.units.doc_id, resamples, seed)
 
     def scored(p: Path) -> tuple[dict, dict, dict]:
+        if p.is_dir():
+            if client is None:
+                raise UserError(f"{p}: a folder of shards is scored on a dask cluster; none was given")
+            return score_sharded((task_name, view or "ontonotes"), p, inputs, gold, seed, resamples, client)
         return score(task, inputs, gold, fmt.check(task, predictions.read(p), inputs, str(p)), weights)
 
     values, cis, stats = scored(path)
@@ -73,13 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m baselines.score", description=__doc__.splitlines()[0])
     parser.add_argument("--task", required=True, choices=sorted(TASK_NAMES),
                         help="entities_tokens: token-level IOB2 tags on the entities_tokens config")
-    parser.add_argument("--predictions", required=True, type=Path, help="a .parquet or .jsonl file")
+    parser.add_argument("--predictions", required=True, type=Path,
+                        help="a .parquet or .jsonl file, or a folder of them sharded by document (scored on a "
+                             "dask cluster, with the numbers of the files concatenated)")
     parser.add_argument("--view", choices=VIEWS,
                         help="entity types of the file: ontonotes (default) or conll (PER, ORG, LOC, MISC)")
     parser.add_argument("--compare", type=Path, metavar="FILE",
-                        help="a second predictions file (same format): paired bootstrap test of the first minus it")
+                        help="a second predictions file or folder (same format): paired bootstrap test of the "
+                             "first minus it")
     parser.add_argument("--on", action="append", metavar="METRIC/KEY",
                         help="value(s) to compare, e.g. conlleval/f1 (default: the task's primary value)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="dask scheduler that scores a folder of shards, e.g. tcp://10.0.0.1:8786 (default: a "
+                             "local cluster of all cores); its workers must read the folder at the same path")
     parser.add_argument("--dataset", help="dataset folder or Hub id (default: the bundled dataset/)")
     parser.add_argument("--revision", help="Hub revision, e.g. v1.0.0")
     parser.add_argument("--split", default="test")
@@ -88,8 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.on and args.compare is None:
         raise UserError("--on needs --compare FILE: it names the values the two files are compared on")
-    out = score_file(args.task, args.predictions, args.dataset, args.split, args.seed, args.resamples,
-                     args.revision, args.view, args.compare, args.on)
+    folders = [p for p in (args.predictions, args.compare) if p is not None and p.is_dir()]
+    if args.scheduler and not folders:
+        raise UserError("--scheduler scores a folder of shards; --predictions (or --compare) names a file")
+    with connect(args.scheduler) if folders else contextlib.nullcontext() as client:
+        out = score_file(args.task, args.predictions, args.dataset, args.split, args.seed, args.resamples,
+                         args.revision, args.view, args.compare, args.on, client)
     print(json.dumps(out, indent=1))
     return 0
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from benchmarks.run_speed import result_bytes
 from baselines import registry, run
 from baselines import leaderboard
 from baselines.leaderboard import JSON_NAME, OPTIONAL_JSON_NAME
@@ -30,9 +31,17 @@ def _run(out, *args):
 
 @pytest.fixture(scope="module")
 def fresh_run(tmp_path_factory):
+    """The default run, its jobs in a pool of two processes."""
     out = tmp_path_factory.mktemp("results")
-    _run(out)
+    _run(out, "--workers", "2")
     return out / DEFAULT.version()
+
+
+def test_one_process_writes_the_pools_files_byte_for_byte(fresh_run, tmp_path):
+    _run(tmp_path, "--workers", "1")
+    serial = result_bytes(tmp_path / DEFAULT.version())
+    assert result_bytes(fresh_run) == serial
+    assert len([n for n in serial if n.endswith(".parquet") and not n.startswith("optional/")]) == 31
 
 
 def test_fresh_run_reproduces_the_committed_leaderboard(fresh_run):

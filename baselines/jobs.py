@@ -1,0 +1,173 @@
+"""The jobs of `baselines.run`, one per (task, condition, system), run in this process or in a pool.
+
+A job is a pure function of what the run shares (the scored, fit and tune splits, the seed, the
+resample count) and of its system (its class, seed and parameters): nothing depends on which
+process runs it or when, and the outcomes come back in plan order, so a pool writes the serial
+run's results byte for byte. Systems run under the guard (baselines.guard) in the worker exactly
+as in one process; a system that cannot be pickled (a class defined where a worker cannot import
+it) runs in the main process, while the pool works on the rest.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from labels.cli import CheckFailed
+from baselines.bootstrap import Resamples, resample_weights
+from baselines.conditions import View, view
+from baselines.data import Bench
+from baselines.guard import SystemFailed, system_id
+from baselines.runner import Scored, run_one
+from baselines.system import System, SystemUnavailable
+from baselines.tasks import TASKS
+
+JOB_THREADS = 1
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every job of one run reads: the splits, the seed and the number of resamples; each
+    task's views and resamples are made once per process and kept here."""
+
+    bench: Bench
+    train: Bench | None
+    tune: Bench | None
+    seed: int
+    resamples: int
+    _made: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def views(self, task: str, condition: str) -> tuple[View, View | None, View | None]:
+        """The scored, fit and tune views of one task under one condition."""
+        key = ("views", task, condition)
+        if key not in self._made:
+            t = TASKS[task]
+            self._made[key] = tuple(None if b is None else view(t, b, condition)
+                                    for b in (self.bench, self.train, self.tune))
+        return self._made[key]
+
+    def resampled(self, task: str, condition: str) -> Resamples:
+        """The resamples every system of this task and condition is scored on."""
+        key = ("resamples", task, condition)
+        if key not in self._made:
+            units = self.views(task, condition)[0].inputs.units
+            self._made[key] = resample_weights(units.doc_id, self.resamples, self.seed)
+        return self._made[key]
+
+
+@dataclass(frozen=True)
+class Job:
+    task: str
+    condition: str
+    system: System
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A job's result: scored, or skipped (the system cannot run here), or failed, with the reason."""
+
+    scored: Scored | None = None
+    skipped: str | None = None
+    failed: str | None = None
+
+
+def run_job(shared: Shared, job: Job) -> Outcome:
+    """One job, with one BLAS and OpenMP thread in one process as in a pool: a multi-threaded BLAS
+    sums in an order that depends on its thread count, and a number must not depend on --workers."""
+    from threadpoolctl import threadpool_limits
+
+    scored_view, train_view, tune_view = shared.views(job.task, job.condition)
+    try:
+        with threadpool_limits(limits=JOB_THREADS):
+            return Outcome(scored=run_one(job.system, scored_view, shared.resampled(job.task, job.condition),
+                                          shared.seed, train_view, tune_view))
+    except SystemUnavailable as why:
+        return Outcome(skipped=str(why))
+    except SystemFailed as why:
+        return Outcome(failed=str(why))
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def default_workers(jobs: int) -> int:
+    """All cores when there is more than one job to share among them, else one (no pool)."""
+    return max(1, min(cores(), jobs))
+
+
+def picklable(system: System) -> bool:
+    """Whether a worker can receive the system: its class importable by name, its state picklable."""
+    try:
+        pickle.dumps(system)
+    except Exception:  # noqa: BLE001 - pickling a user's object may raise anything
+        return False
+    return True
+
+
+# The run's shared data in a worker, set once by _start_worker (not sent with every job).
+_WORKER_SHARED: Shared | None = None
+
+
+def _start_worker(shared: Shared) -> None:
+    """Hold the shared data, and cap the BLAS and OpenMP threads of libraries a job loads later (run_job
+    caps those loaded), so the workers neither oversubscribe the cores nor sum in another order."""
+    global _WORKER_SHARED
+    _WORKER_SHARED = shared
+    for name in _THREAD_VARIABLES:
+        os.environ[name] = str(JOB_THREADS)
+
+
+def _run_in_worker(job: Job) -> Outcome:
+    assert _WORKER_SHARED is not None, "worker not started"
+    return run_job(_WORKER_SHARED, job)
+
+
+def run_jobs(shared: Shared, jobs: list[Job], workers: int) -> list[Outcome]:
+    """Every job's outcome, in the order of `jobs`, whatever the number of workers."""
+    remote = [i for i, job in enumerate(jobs) if workers > 1 and picklable(job.system)]
+    with tqdm(total=len(jobs), desc="jobs", unit="job", disable=None, file=sys.stderr) as progress:
+        if len(remote) <= 1:
+            return [_counted(run_job(shared, job), progress) for job in jobs]
+        return _pooled(shared, jobs, remote, workers, progress)
+
+
+def _counted(outcome: Outcome, progress: tqdm) -> Outcome:
+    progress.update()
+    return outcome
+
+
+def _pooled(shared: Shared, jobs: list[Job], remote: list[int], workers: int, progress: tqdm) -> list[Outcome]:
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    workers = min(workers, len(remote))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(shared,))
+    try:
+        # learned systems first: they take longest, and one started last would leave the others idle
+        futures: dict[int, Future] = {i: pool.submit(_run_in_worker, jobs[i])
+                                      for i in sorted(remote, key=lambda i: not jobs[i].system.learned)}
+        for future in futures.values():
+            future.add_done_callback(lambda _: progress.update())
+        for i in sorted(set(range(len(jobs))) - set(futures)):  # what cannot be sent runs here meanwhile
+            outcomes[i] = _counted(run_job(shared, jobs[i]), progress)
+        for i, future in sorted(futures.items()):
+            try:
+                outcomes[i] = future.result()
+            except BrokenProcessPool:
+                unfinished = [_describe(jobs[j]) for j, f in sorted(futures.items())
+                              if not f.done() or isinstance(f.exception(), BrokenProcessPool)]
+                raise CheckFailed("a worker process died (a system ended or crashed its process) while running "
+                                  f"one of: {', '.join(unfinished)}; run with --workers 1 to see which") from None
+    finally:  # a failure leaves no work running behind it
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes  # type: ignore[return-value]
+
+
+def _describe(job: Job) -> str:
+    return f"{job.task} ({job.condition}) {system_id(job.system)}"

@@ -18,8 +18,10 @@ from pathlib import Path
 from labels.cli import UserError, run
 from baselines import arguments, predictions
 from baselines.bootstrap import paired, resample_weights
+from baselines.conditions import task_for, view as condition_view
 from baselines.data import load_bench
 from baselines.metrics import for_task
+from baselines.protocol import END_TO_END, PROTOCOLS
 from baselines.run import DEFAULT_RESAMPLES
 from baselines.runner import score
 from baselines.sharded import connect, score_sharded
@@ -29,17 +31,27 @@ from baselines.submissions import TASK_NAMES, VIEWS, resolve
 def score_file(task_name: str, path: Path, dataset: str | None = None, split: str = "test",
                seed: int = 0, resamples: int = DEFAULT_RESAMPLES, revision: str | None = None,
                view: str | None = None, compare: Path | None = None, on: list[str] | None = None,
-               client=None) -> dict:
+               client=None, condition: str | None = None) -> dict:
     """Score a predictions file, or a folder of files sharded by document on the dask `client`'s
-    cluster (baselines.sharded: the same numbers as the files concatenated)."""
+    cluster (baselines.sharded: the same numbers as the files concatenated).
+
+    `condition` poses the task as the leaderboard does under that condition (its inputs and
+    gold, e.g. end-to-end stance records with holder spans); without it, the file answers the
+    task over every unit of the split, as the file formats of the dataset card describe."""
     fmt = resolve(task_name, view)
     task = fmt.task
     bench = load_bench(dataset, split, revision)
-    inputs, gold = task.inputs(bench), task.gold(bench)
+    if condition is None:
+        inputs, gold = task.inputs(bench), task.gold(bench)
+    else:
+        inputs, gold, task = _posed(task_name, view, condition, bench)
     weights = resample_weights(inputs.units.doc_id, resamples, seed)
 
     def scored(p: Path) -> tuple[dict, dict, dict]:
         if p.is_dir():
+            if condition is not None:
+                raise UserError(f"{p}: --condition scores one file; a folder of shards is scored as the "
+                                "file formats describe, without a condition")
             if client is None:
                 raise UserError(f"{p}: a folder of shards is scored on a dask cluster; none was given")
             return score_sharded((task_name, view or "ontonotes"), p, inputs, gold, seed, resamples, client)
@@ -47,7 +59,7 @@ def score_file(task_name: str, path: Path, dataset: str | None = None, split: st
 
     values, cis, stats = scored(path)
     out = {
-        "task": task_name, "view": view or "ontonotes", "predictions": str(path),
+        "task": task_name, "view": view or "ontonotes", "condition": condition, "predictions": str(path),
         "dataset": {"version": bench.version, "fingerprint": bench.fingerprint, "split": split},
         "seed": seed, "resamples": resamples,
         "metrics": {name: {"values": vals, "ci": {k: [iv.low, iv.high] for k, iv in cis[name].items()}}
@@ -59,6 +71,19 @@ def score_file(task_name: str, path: Path, dataset: str | None = None, split: st
                           "paired": _paired(task, on or ["/".join(task.primary)], values, other_values,
                                             stats, other_stats, weights)}
     return out
+
+
+def _posed(task_name: str, view: str | None, condition: str, bench) -> tuple:
+    """Inputs, gold and task of the leaderboard's view under `condition` (ontonotes files only)."""
+    if task_name not in PROTOCOLS or view not in (None, "ontonotes"):
+        raise UserError(f"--condition applies to {', '.join(PROTOCOLS)} files of the ontonotes view, "
+                        f"not to {task_name} ({view or 'ontonotes'})")
+    declared = [c.name for c in PROTOCOLS[task_name].conditions]
+    if condition not in declared:
+        raise UserError(f"--condition {condition}: {task_name} is scored under {', '.join(declared)} only")
+    task = task_for(task_name, condition)
+    posed = condition_view(task, bench, condition)
+    return posed.inputs, posed.gold, task
 
 
 def _paired(task, on: list[str], values: dict, other_values: dict, stats: dict, other_stats: dict,
@@ -93,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
                              "first minus it")
     parser.add_argument("--on", action="append", metavar="METRIC/KEY",
                         help="value(s) to compare, e.g. conlleval/f1 (default: the task's primary value)")
+    parser.add_argument("--condition", choices=sorted({c.name for p in PROTOCOLS.values() for c in p.conditions}),
+                        help="score the file as the leaderboard poses the task under this condition (e.g. "
+                             f"stance {END_TO_END}: records of claim, holder span and label); one file, not shards")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="dask scheduler that scores a folder of shards, e.g. tcp://10.0.0.1:8786 (default: a "
                              "local cluster of all cores); its workers must read the folder at the same path")
@@ -109,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         raise UserError("--scheduler scores a folder of shards; --predictions (or --compare) names a file")
     with connect(args.scheduler) if folders else contextlib.nullcontext() as client:
         out = score_file(args.task, args.predictions, args.dataset, args.split, args.seed, args.resamples,
-                         args.revision, args.view, args.compare, args.on, client)
+                         args.revision, args.view, args.compare, args.on, client, args.condition)
     print(json.dumps(out, indent=1))
     return 0
 

@@ -138,3 +138,27 @@ def test_scoring_the_harness_predictions_file_reproduces_its_numbers(tmp_path, c
     # not a trivially equal pair: the majority baseline is wrong on some instances
     assert 0 < written["metrics"]["all"]["values"]["accuracy"] < 1
     assert np.isfinite([v for m in written["metrics"].values() for v in m["values"].values()]).all()
+
+
+def test_scoring_an_end_to_end_stance_file_reproduces_the_board_numbers(tmp_path, capsys):
+    """`--condition end-to-end` poses stance as the leaderboard does: records with holder spans."""
+    assert run_main(["--task", "stance", "--system", "majority", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    (result_path,) = tmp_path.glob("*/runs/*/stance/end-to-end/majority.json")
+    written = json.loads(result_path.read_text(encoding="utf-8"))
+    saved = str(result_path.with_suffix(".parquet"))
+    done = cli("baselines.score", "--task", "stance", "--condition", "end-to-end", "--predictions", saved)
+    assert done.returncode == 0, done.stderr
+    scored = json.loads(done.stdout)
+    assert scored["condition"] == "end-to-end"
+    assert set(scored["metrics"]) == set(written["metrics"]) == {"article", "records", "source_records"}
+    for name, metric in written["metrics"].items():
+        assert scored["metrics"][name]["values"] == metric["values"]
+        assert scored["metrics"][name]["ci"] == metric["ci"]
+    assert 0 < written["metrics"]["records"]["values"]["f1"] < 1
+    # the same file without the condition is not an answer to the gold-upstream question
+    plain = cli("baselines.score", "--task", "stance", "--predictions", saved)
+    assert plain.returncode == 2 and plain.stderr.startswith(f"error: {saved}: ")
+    wrong = cli("baselines.score", "--task", "boilerplate", "--condition", "gold-upstream", "--predictions", saved)
+    assert wrong.returncode == 2
+    assert wrong.stderr == "error: --condition gold-upstream: boilerplate is scored under end-to-end only\n"

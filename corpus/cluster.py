@@ -14,16 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 from labels.cli import UserError
-from corpus.pool import CHUNK, IN_FLIGHT_PER_WORKER
+from corpus import pool
 
 if TYPE_CHECKING:
     from distributed import Client
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-CONNECT_TIMEOUT = "20s"
-
 
 @dataclass(frozen=True)
 class ClusterSpec:
@@ -33,6 +30,7 @@ class ClusterSpec:
     address: str | None = None
     local_workers: int | None = None
     processes: bool = True
+    timeout: str = "20s"  # to reach the scheduler
 
     def __post_init__(self) -> None:
         if (self.address is None) == (self.local_workers is None):
@@ -49,7 +47,7 @@ def connect(spec: ClusterSpec) -> Iterator["Client"]:
         raise UserError("a Dask cluster needs dask.distributed: pip install 'dask[distributed]'") from None
     if spec.address is not None:
         try:
-            client = Client(spec.address, timeout=CONNECT_TIMEOUT)
+            client = Client(spec.address, timeout=spec.timeout)
         except (OSError, ValueError, TypeError) as err:
             raise UserError(f"Dask scheduler {spec.address}: cannot connect ({err})") from None
         try:
@@ -58,7 +56,7 @@ def connect(spec: ClusterSpec) -> Iterator["Client"]:
             client.close()
         return
     cluster = LocalCluster(n_workers=spec.local_workers, threads_per_worker=1, processes=spec.processes,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.CRITICAL)
     try:
         client = Client(cluster)
         try:
@@ -83,8 +81,8 @@ def ordered_map(client: "Client", fn: Callable[..., list[R]], items: Sequence[T]
     With a context, fn(context, chunk) runs instead of fn(chunk): the context is sent to every worker
     once, not with each chunk. A chunk's exception is raised here as the worker raised it, with a
     note naming the chunk; the chunks still pending are cancelled, also when the consumer stops early."""
-    chunk = chunk or CHUNK
-    window = in_flight or IN_FLIGHT_PER_WORKER * threads(client)
+    chunk = chunk or pool.CHUNK
+    window = in_flight or pool.IN_FLIGHT_PER_WORKER * threads(client)
     args = ()
     if context is not None:
         [shared] = client.scatter([context], broadcast=True, hash=False)

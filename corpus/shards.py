@@ -102,8 +102,8 @@ def build_order(shards: Sequence[Sources], surveys: Sequence[Survey]) -> array:
     where: dict[str, int] = {}
     order = array("q")
     n = len(shards)
-    runs = ([(split, doc_id, offset, s) for split, doc_id, offset in v.keys] for s, v in enumerate(surveys))
-    for _, doc_id, offset, s in heapq.merge(*runs):
+    runs = ([(split, doc_id, s, offset) for split, doc_id, offset in v.keys] for s, v in enumerate(surveys))
+    for _, doc_id, s, offset in heapq.merge(*runs):
         first = where.setdefault(doc_id, s)
         if first != s:
             raise UserError(f"{shards[s].manifest}: doc_id {doc_id} is also in {shards[first].manifest}")

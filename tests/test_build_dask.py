@@ -3,15 +3,14 @@ from shards however they are named and filled, and fails the way the local build
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import COMMITTED, copy_sources, cli, tree_hashes
-from test_build_parallel import PINNED_FINGERPRINT
+from conftest import COMMITTED, copy_sources, cli, edit_gold, tree_hashes
+from test_build_parallel import PINNED_FINGERPRINT, small_chunks  # noqa: F401 (a fixture)
 from benchmarks.synthetic import generate, write_layout, write_shard
-from corpus import cluster, pool, shards
+from corpus import cluster, shards
 from corpus.build import write_dataset
 from corpus.sources import DEFAULT, Sources
 from labels.cli import UserError
@@ -37,11 +36,6 @@ def in_process():
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     return generate(tmp_path_factory.mktemp("synthetic") / "corpus", PAGES, seed=0)
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(pool, "CHUNK", 3)
 
 
 def sharded(root: Path, assignment: dict[str, range | list[int]], seed: int = 0) -> Sources:
@@ -132,12 +126,6 @@ def test_a_bad_document_on_a_cluster_is_one_line_from_the_command(tmp_path):
     assert not (root / "dataset").exists()
 
 
-def _break_gold(path: Path) -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["lines"][0]["role"] = "sidebar-ish"
-    path.write_text(json.dumps(data), encoding="utf-8")
-
-
 def test_label_problems_and_orphans_in_shards_are_the_local_builds(client, tmp_path):
     one = generate(tmp_path / "one", 12, seed=1)
     spread = sharded(tmp_path / "sharded", {"a": range(0, 6), "b": range(6, 12)}, seed=1)
@@ -146,8 +134,8 @@ def test_label_problems_and_orphans_in_shards_are_the_local_builds(client, tmp_p
     for gold_dir in (one.gold_dir, b.gold_dir):
         (gold_dir / "0000000000000000.json").write_text(json.dumps(stray), encoding="utf-8")
     broken = sorted(b.gold_dir.glob("*.json"))[3]
-    _break_gold(broken)
-    _break_gold(one.gold_dir / broken.name)
+    for path in (broken, one.gold_dir / broken.name):
+        edit_gold(path, lambda data: data["lines"][0].update(role="sidebar-ish"))
     with pytest.raises(InvalidLabels) as local:
         write_dataset(one, tmp_path / "local", workers=1)
     with pytest.raises(InvalidLabels) as on_dask:

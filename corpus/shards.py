@@ -19,6 +19,7 @@ from array import array
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import groupby
+from socket import gethostname
 from typing import Any, Callable, Iterator, Sequence
 
 from labels.cli import UserError
@@ -84,6 +85,9 @@ class Survey:
 
 
 def survey(shard: Sources) -> Survey:
+    if not shard.raw_dir.is_dir():  # on a cluster: a worker that does not see the corpus where the client does
+        raise UserError(f"{shard.raw_dir}: no such folder on {gethostname()}, where the build's work runs: "
+                        "every worker needs the corpus at the same path")
     keys, known = [], set()
     for offset, e in manifest.iter_entries(shard.manifest):
         known.add(e.doc_id)

@@ -157,6 +157,16 @@ def test_a_document_in_two_shards_is_a_user_error(client, tmp_path):
     assert str(err.value) == f"{b.manifest}: doc_id {doc_id} is also in {a.manifest}"
 
 
+def test_a_shard_the_workers_cannot_see_is_a_user_error(in_process, tmp_path):
+    spread = sharded(tmp_path / "sharded", {"a": range(0, 3), "b": range(3, 6)})
+    b = shards.shards_of(spread)[1]
+    b.raw_dir.rename(tmp_path / "elsewhere")
+    with pytest.raises(UserError) as err:
+        write_dataset(spread, tmp_path / "out", client=in_process)
+    assert str(err.value).startswith(f"{b.raw_dir}: no such folder on ")
+    assert str(err.value).endswith(", where the build's work runs: every worker needs the corpus at the same path")
+
+
 def test_an_unexpected_failure_names_the_document(in_process, tmp_path, monkeypatch):
     spread = sharded(tmp_path / "sharded", {"a": range(0, 8)})
     [a] = shards.shards_of(spread)

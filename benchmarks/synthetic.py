@@ -20,8 +20,9 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-from corpus import manifest
+from corpus import manifest, shards
 from corpus.manifest import Entry
 from corpus.sources import ROOT, Sources
 from corpus.splits import assign_split
@@ -145,18 +146,17 @@ def page(seed: int, number: int, length: int = 1) -> tuple[str, list[LineLabel],
     return p.text, p.lines, p.entities, stance
 
 
-def _inside_project(path: Path) -> bool:
+def _refuse_inside_project(path: Path) -> None:
     path = path.resolve()
     for folder in (ROOT / "corpus", ROOT / "labels", ROOT / "dataset"):
         if path == folder or folder in path.parents:
-            return True
-    return False
+            raise ValueError(f"{path}: synthetic data is written only outside the project's corpus/, labels/ "
+                             "and dataset/")
 
 
 def write_layout(root: Path) -> Sources:
     """The standard source layout below root, with a version and a changelog entry for it."""
-    if _inside_project(root):
-        raise ValueError(f"{root}: synthetic data is written only outside the project's corpus/, labels/ and dataset/")
+    _refuse_inside_project(root)
     sources = Sources.at(root)
     sources.raw_dir.mkdir(parents=True, exist_ok=True)
     sources.gold_dir.mkdir(parents=True, exist_ok=True)
@@ -166,25 +166,42 @@ def write_layout(root: Path) -> Sources:
     return sources
 
 
-def generate(root: Path, pages: int, seed: int = 0, length: int = 1) -> Sources:
-    """Write a SYNTHETIC corpus of `pages` pages with gold labels below root; returns its Sources."""
-    sources = write_layout(root)
+def write_pages(raw_dir: Path, gold_dir: Path, numbers: Iterable[int], seed: int, length: int = 1) -> None:
+    """Pages (and their gold) by number into raw_dir (with its manifest) and gold_dir, streaming page
+    by page: only the manifest entries are kept until the manifest is written."""
     entries: list[Entry] = []
-    for number in range(pages):
+    for number in numbers:
         text, lines, entities, stance = page(seed, number, length)
         assert normalise(text.encode("utf-8")) == text
         raw = text.encode("utf-8")
         if number % 7 == 3:  # BOM and CRLF: the stored text is the normalised one
             raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
         doc_id = doc_id_of(normalise(raw))
-        (sources.raw_dir / f"{doc_id}.txt").write_bytes(raw)
+        (raw_dir / f"{doc_id}.txt").write_bytes(raw)
         gold = GoldDocument(doc_id, tuple(lines), tuple(entities), tuple(stance), status="reviewed",
                             history=(Step("annotated", "generator"), Step("reviewed", "generator-check")))
-        (sources.gold_dir / f"{doc_id}.json").write_text(dump(gold), encoding="utf-8")
+        (gold_dir / f"{doc_id}.json").write_text(dump(gold), encoding="utf-8")
         entries.append(Entry(
             doc_id=doc_id, source_file=f"SYNTHETIC-{number:07d}.txt",
             source_sha256=hashlib.sha256(raw).hexdigest(), publisher=PUBLISHER, url=None,
             language="en", license=LICENSE, split=assign_split(doc_id),
         ))
-    manifest.write(sources.manifest, entries)
+    manifest.write(raw_dir / "manifest.jsonl", entries)
+
+
+def generate(root: Path, pages: int, seed: int = 0, length: int = 1) -> Sources:
+    """Write a SYNTHETIC corpus of `pages` pages with gold labels below root; returns its Sources."""
+    sources = write_layout(root)
+    write_pages(sources.raw_dir, sources.gold_dir, range(pages), seed, length)
     return sources
+
+
+def write_shard(root: Path, name: str, numbers: Iterable[int], seed: int = 0, length: int = 1) -> Sources:
+    """One shard (corpus/shards.py) of a SYNTHETIC corpus below root: the pages of those numbers, the
+    same documents generate() writes for them. Shards can be written at once, by different processes."""
+    _refuse_inside_project(root)
+    shard = shards.shard(Sources.at(root), name)
+    shard.raw_dir.mkdir(parents=True, exist_ok=True)
+    shard.gold_dir.mkdir(parents=True, exist_ok=True)
+    write_pages(shard.raw_dir, shard.gold_dir, numbers, seed, length)
+    return shard

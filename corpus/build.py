@@ -12,13 +12,15 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labels.cli import UserError, run
 from labels.userfiles import read_text
 from labels.problems import InvalidLabels, Problem
-from corpus import card, releases
+from corpus import card, releases, shards
 from corpus.atomic import new_stage, swap_in, writing
 from corpus.document_work import work_on_chunk
 from corpus.documents import build_order
@@ -28,6 +30,9 @@ from corpus.parquet_sink import ParquetSink
 from corpus.pool import default_workers, ordered_map
 from corpus.sources import DEFAULT, Sources
 from corpus.summary import Summary
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -43,20 +48,26 @@ def check_version(sources: Sources) -> str:
     return version
 
 
-def write_dataset(sources: Sources, out: Path, workers: int | None = None) -> Summary:
+def write_dataset(sources: Sources, out: Path, workers: int | None = None, client: Client | None = None) -> Summary:
     """Stream every document through validation and row building into out/ (which must be new).
 
     The per-document work runs in a process pool of `workers` (default: all cores when the
-    corpus is large enough to pay for one); its results are taken in build order, so the
-    output is the same whatever the number of workers."""
+    corpus is large enough to pay for one), or on the workers of a Dask `client`, which also read
+    the shards of a sharded corpus (corpus/shards.py); its results are taken in build order and
+    written here, so the output is the same whatever runs the work."""
     summary = Summary(version=check_version(sources))
     fingerprint = Fingerprint()
     sink = ParquetSink(out)
     problems: list[Problem] = []
     seen: set[str] = set()
-    order = build_order(sources)
-    workers = default_workers(len(order)) if workers is None else workers
-    for done in ordered_map(partial(work_on_chunk, sources), order, workers):
+    if client is None and not shards.is_sharded(sources):
+        order = build_order(sources)
+        workers = default_workers(len(order)) if workers is None else workers
+        works, orphans = ordered_map(partial(work_on_chunk, sources), order, workers), None
+    else:
+        works, orphans = shards.sharded_works(
+            sources, shards.dask_mapper(client) if client is not None else shards.pool_mapper(workers))
+    for done in works:
         seen.add(done.doc_id)
         if done.problems:
             problems += done.problems
@@ -74,10 +85,10 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None) -> Su
         for config, rows in done.rows.items():
             sink.extend(config, done.split, rows)
         summary.observe(done.split, done.tally, done.rows)
-    # pages kept outside the repository are not in this build unless it is the full one; their gold is no orphan
-    orphans = {p.stem for p in sources.gold_dir.glob("*.json")} - seen - sources.outside()
-    problems += [Problem(str(sources.gold_dir / f"{d}.json"), d, "doc_id", "no such document in the corpus manifest")
-                 for d in sorted(orphans)]
+    if orphans is None:
+        # pages kept outside the repository are not in this build unless it is the full one; their gold is no orphan
+        orphans = shards.orphan_problems(sources, seen | sources.outside())
+    problems += orphans
     if problems:
         raise InvalidLabels(problems)
     if not summary.documents:
@@ -89,7 +100,8 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None) -> Su
     return summary
 
 
-def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | None = None) -> Summary:
+def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | None = None,
+          client: Client | None = None) -> Summary:
     """Build into a staging sibling of out, then swap it in whole, under the corpus lock; on any
     failure out is untouched. The first build of a new version records its fingerprint."""
     out = out or sources.dataset_dir
@@ -97,7 +109,7 @@ def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | No
         stage = new_stage(out)
         try:
             with writing(out):
-                summary = write_dataset(sources, stage, workers)
+                summary = write_dataset(sources, stage, workers, client)
             why = releases.problem(sources, summary.version, summary.fingerprint)
             if why:
                 raise UserError(f"{sources.version_file}: {why}")
@@ -111,6 +123,7 @@ def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | No
 
 def main(argv: list[str] | None = None) -> int:
     from corpus import check
+    from corpus.cluster import ClusterSpec, connect
 
     parser = argparse.ArgumentParser(prog="python -m corpus.build", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -123,18 +136,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help=f"output folder (default: {DEFAULT.dataset_dir.name}/)")
     parser.add_argument("--workers", type=int, help="processes for the per-document work (default: all cores "
                                                     "when the corpus is large enough to pay for a pool, else 1)")
+    dask = parser.add_mutually_exclusive_group()
+    dask.add_argument("--scheduler", metavar="ADDRESS",
+                      help="run the per-document work on the Dask cluster whose scheduler is at ADDRESS "
+                           "(e.g. tcp://10.0.0.5:8786); every worker needs the project and the sources at the "
+                           "same paths; the Parquet is written here")
+    dask.add_argument("--dask-local", type=int, metavar="N",
+                      help="run the per-document work on a Dask LocalCluster of N worker processes")
     args = parser.parse_args(argv)
-    if args.workers is not None and args.workers < 1:
-        raise UserError(f"--workers {args.workers}: must be at least 1")
+    for flag, value in (("--workers", args.workers), ("--dask-local", args.dask_local)):
+        if value is not None and value < 1:
+            raise UserError(f"{flag} {value}: must be at least 1")
+    if args.workers is not None and (args.scheduler or args.dask_local):
+        raise UserError("--workers is for the process pool: a Dask cluster has its own workers")
     if args.pages and not args.full:
         raise UserError("--pages goes with --full")
     sources = DEFAULT.full(pages_dir=args.pages) if args.full else DEFAULT
     if args.full and not (sources.pages_dir and sources.pages_dir.is_dir()):
         raise UserError(f"{sources.pages_dir}: no such pages folder: pass --pages DIR")
     target = args.out or sources.dataset_dir
-    if args.check:
-        return check.main_check(sources, target, args.workers)
-    summary = build(sources, target, args.workers)
+    spec = (ClusterSpec(address=args.scheduler) if args.scheduler
+            else ClusterSpec(local_workers=args.dask_local) if args.dask_local else None)
+    with connect(spec) if spec else nullcontext() as client:
+        if args.check:
+            return check.main_check(sources, target, args.workers, client)
+        summary = build(sources, target, args.workers, client)
     print(card.one_line(summary, target))
     for withheld in summary.withheld:
         print(f"left out: {withheld}")

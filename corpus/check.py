@@ -79,12 +79,12 @@ def differences(committed: Path, fresh: Path) -> list[str]:
     return out
 
 
-def main_check(sources: Sources, target: Path, workers: int | None = None) -> int:
+def main_check(sources: Sources, target: Path, workers: int | None = None, client=None) -> int:
     from corpus.build import write_dataset
 
     with tempfile.TemporaryDirectory(prefix="dataset-check-") as tmp:
         fresh = Path(tmp) / "dataset"
-        summary = write_dataset(sources, fresh, workers)
+        summary = write_dataset(sources, fresh, workers, client)
         problems = differences(target, fresh)
     why = releases.problem(sources, summary.version, summary.fingerprint)
     if why:

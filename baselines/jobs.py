@@ -64,6 +64,8 @@ class Shared:
 
 @dataclass(frozen=True)
 class Job:
+    """One system on one task under one condition: the unit the pool schedules and the plan orders."""
+
     task: str
     condition: str
     system: System

@@ -52,9 +52,13 @@ def work_on(sources: Sources, offset: int) -> tuple[DocumentWork, Rows | None]:
                         digest=columns_digest(doc.doc_id, e.split, rows), tally=tally(rows)), rows
 
 
-def work_on_chunk(sources: Sources, offsets: list[int]) -> list[DocumentWork]:
-    """Several documents per task, so a pool pays its per-task overhead once per chunk; their rows
-    become one Arrow batch per config for the chunk, which a pool ships back as buffers."""
-    done = [work_on(sources, offset) for offset in offsets]
+def batched(done: list[tuple[DocumentWork, Rows | None]]) -> list[DocumentWork]:
+    """A chunk's rows as one Arrow batch per config, each document a range of it, so a pool ships
+    them back as buffers (whatever shards the documents came from)."""
     ranges = share([rows for _, rows in done])
     return [work if part is None else replace(work, rows=part) for (work, _), part in zip(done, ranges)]
+
+
+def work_on_chunk(sources: Sources, offsets: list[int]) -> list[DocumentWork]:
+    """Several documents per task, so a pool pays its per-task overhead once per chunk."""
+    return batched([work_on(sources, offset) for offset in offsets])

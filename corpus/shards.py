@@ -18,14 +18,13 @@ import heapq
 from array import array
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import groupby
 from socket import gethostname
 from typing import Any, Callable, Iterator, Sequence
 
 from labels.cli import UserError
 from labels.problems import Problem
 from corpus import manifest, pool
-from corpus.document_work import work_on_chunk
+from corpus.document_work import batched, work_on
 from corpus.sources import Sources
 from corpus.splits import SPLITS
 
@@ -116,30 +115,22 @@ def build_order(shards: Sequence[Sources], surveys: Sequence[Survey]) -> array:
 
 
 def work_on_items(shards: Sequence[Sources], items: list[int]) -> list:
-    """work_on_chunk over packed (shard, offset) items, one call per run of the same shard; an
-    unexpected failure is noted with the document it happened on."""
-    out: list = []
+    """The documents of packed (shard, offset) items, their rows batched together whichever shards
+    they come from (neighbours in build order rarely share one); an unexpected failure is noted
+    with the document it happened on."""
+    done = []
     n = len(shards)
-    for s, run in groupby(items, key=lambda item: item % n):
-        offsets = [item // n for item in run]
+    for item in items:
+        shard, offset = shards[item % n], item // n
         try:
-            out += work_on_chunk(shards[s], offsets)
+            done.append(work_on(shard, offset))
         except UserError:
             raise
         except Exception as err:
-            err.add_note(f"while building {_culprit(shards[s], offsets)}")
+            err.add_note(f"while building document {manifest.entry_at(shard.manifest, offset).doc_id} "
+                         f"({shard.manifest}, byte {offset})")
             raise
-    return out
-
-
-def _culprit(shard: Sources, offsets: list[int]) -> str:
-    """The first document of a failed run that fails alone (the run's documents otherwise)."""
-    for offset in offsets:
-        try:
-            work_on_chunk(shard, [offset])
-        except Exception:
-            return f"document {manifest.entry_at(shard.manifest, offset).doc_id} ({shard.manifest}, byte {offset})"
-    return f"documents at bytes {offsets} of {shard.manifest}"
+    return batched(done)
 
 
 def sharded_works(sources: Sources, mapper: Mapper) -> tuple[Iterator[Any], list[Problem]]:

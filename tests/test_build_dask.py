@@ -172,15 +172,15 @@ def test_an_unexpected_failure_names_the_document(in_process, tmp_path, monkeypa
     [a] = shards.shards_of(spread)
     entries = [json.loads(line) for line in a.manifest.read_text(encoding="utf-8").splitlines()]
     victim = entries[5]["doc_id"]
-    real = shards.work_on_chunk
+    real = shards.work_on
 
-    def failing(sources, offsets):
-        done = real(sources, offsets)
-        if any(d.doc_id == victim for d in done):
+    def failing(sources, offset):
+        done = real(sources, offset)
+        if done[0].doc_id == victim:
             raise KeyError("a bug")
         return done
 
-    monkeypatch.setattr(shards, "work_on_chunk", failing)
+    monkeypatch.setattr(shards, "work_on", failing)
     with pytest.raises(KeyError) as err:
         write_dataset(spread, tmp_path / "out", client=in_process)
     notes = err.value.__notes__

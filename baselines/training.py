@@ -80,7 +80,8 @@ def fit_predict(system: System, scored: View, train: View | None, seed: int,
                 and tune.split not in (scored.split, train.split):
             from baselines.tuning import tune as choose
 
-            model, tuned = choose(type(system), system.seed, train.inputs, train.gold, tune.inputs, tune.gold)
+            model, tuned = choose(task_for(tune.task, tune.condition), type(system), system.seed, train.inputs,
+                                  train.gold, tune.inputs, tune.gold)
             tuning = tuned.to_dict()
         else:
             model = fresh(system)

@@ -6,10 +6,14 @@ from typing import ClassVar
 import pandas as pd
 import pytest
 
+from baselines.conditions import task_for, view
+from baselines.data import load_bench
+from baselines.protocol import END_TO_END
 from baselines.runner import measure
 from baselines.system import System
 from baselines.systems.boilerplate import LineLogReg
 from baselines.systems.line_structure import LineStructure
+from baselines.systems.stance import Majority
 from baselines.tasks import TASKS, TaskInput
 from baselines.tuning import tune
 from test_line_structure import _corpus
@@ -45,7 +49,7 @@ def test_every_setting_is_scored_on_validation_and_the_best_kept():
     train = _split([[True, False]])
     # validation: two documents whose first three lines are content, of four
     validation = _split([[True, True, True, False], [True, True, True, False]])
-    model, tuned = tune(KeepFirst, 0, *train, *validation)
+    model, tuned = tune(TASKS["boilerplate"], KeepFirst, 0, *train, *validation)
     # keep=1: P 1, R 2/6 -> F1 1/2; keep=2: R 4/6 -> F1 4/5; keep=3: all 6 found, none wrong -> F1 1
     assert tuned.metric == "content_lines/f1"
     assert tuned.scores == (({"keep": 1}, pytest.approx(1 / 2)), ({"keep": 3}, 1.0),
@@ -63,14 +67,14 @@ def test_a_system_without_a_grid_is_fitted_once_with_its_defaults():
         def __init__(self, seed=0, **params):
             super().__init__(seed, **({"keep": 2} | params))
 
-    model, tuned = tune(NoGrid, 0, *_split([[True]]), *_split([[True, False]]))
+    model, tuned = tune(TASKS["boilerplate"], NoGrid, 0, *_split([[True]]), *_split([[True, False]]))
     # keep=2 on a two-line page with one content line: P 1/2, R 1 -> F1 2/3
     assert tuned.scores == (({}, pytest.approx(2 / 3)),) and tuned.chosen == {} and model.params == {"keep": 2}
 
 
 def test_line_classifiers_are_tuned_on_a_made_template():
     (train, train_gold), (validation, validation_gold) = _corpus(1, 6, "train"), _corpus(2, 3, "valid")
-    model, tuned = tune(LineLogReg, 0, train, train_gold, validation, validation_gold)
+    model, tuned = tune(TASKS["boilerplate"], LineLogReg, 0, train, train_gold, validation, validation_gold)
     assert [p for p, _ in tuned.scores] == list(LineLogReg.grid)
     scores = dict((p["C"], s) for p, s in tuned.scores)
     assert len(set(scores.values())) == 3  # the setting matters here
@@ -81,5 +85,25 @@ def test_line_classifiers_are_tuned_on_a_made_template():
         values, _ = measure(TASKS["boilerplate"], validation, validation_gold, alone.predict(validation))
         assert values["content_lines"]["f1"] == score
     # the structure classifier separates this template with every setting: the default is kept
-    _, structure = tune(LineStructure, 0, train, train_gold, validation, validation_gold)
+    _, structure = tune(TASKS["boilerplate"], LineStructure, 0, train, train_gold, validation, validation_gold)
     assert [s for _, s in structure.scores] == [1.0, 1.0, 1.0] and structure.chosen == {"C": 1.0}
+
+
+class GridMajority(Majority):
+    """The majority stance baseline with two (identical) settings, so that it is tuned."""
+
+    grid = ({}, {})
+
+
+def test_end_to_end_stance_is_tuned_on_its_own_primary_value():
+    """Tuning scores settings as the condition poses the task: end to end, by the records' F1
+    (the bundled page stands in for both splits: only the measure is under test)."""
+    task = task_for("stance", END_TO_END)
+    posed = view(task, load_bench(), END_TO_END)
+    _, tuned = tune(task, GridMajority, 0, posed.inputs, posed.gold, posed.inputs, posed.gold)
+    assert tuned.metric == "records/f1"
+    alone = GridMajority(seed=0)
+    alone.fit(posed.inputs, posed.gold)
+    values, _ = measure(task, posed.inputs, posed.gold, alone.predict(posed.inputs))
+    assert [score for _, score in tuned.scores] == [values["records"]["f1"]] * 2
+    assert 0 < values["records"]["f1"] < 1

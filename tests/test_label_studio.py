@@ -74,7 +74,7 @@ def test_draft_to_reviewed_gold_through_label_studio(server, tmp_path):
     assert "left out" not in build.stdout
 
 
-def test_the_labelling_page_shows_the_lines_and_the_label_choices(server, tmp_path, request):
+def test_the_labelling_page_shows_the_lines_and_the_label_choices(server, tmp_path):
     root = tmp_path / "project"
     copy_sources(root, code=True)
     out = tmp_path / "for-label-studio"
@@ -90,7 +90,7 @@ def test_the_labelling_page_shows_the_lines_and_the_label_choices(server, tmp_pa
         choices = ["headline", "navigation", "PERSON", "WORK_OF_ART", "article", "evidence"]
         text = browser.open(f"{server.base}/projects/{project_id}/data?task={task_id}",
                             ("sessionid", server.session_cookie()), until=lines + choices)
-        shot = request.config.cache.mkdir("label-studio") / "labelling-page.png"
+        shot = tmp_path / "labelling-page.png"  # kept with pytest's last temporary folders, to look at
         browser.screenshot(shot)
     finally:
         browser.close()

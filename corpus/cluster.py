@@ -8,9 +8,11 @@ dask.distributed is imported only when a cluster is asked for (the `cluster` ext
 from __future__ import annotations
 
 import logging
+import pickle
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
+from uuid import uuid4
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 from labels.cli import UserError
@@ -72,6 +74,12 @@ def threads(client: "Client") -> int:
     return max(1, sum(client.nthreads().values()))
 
 
+def _pickled(fn: Callable[..., list[R]], *args: Any) -> bytes:
+    """A chunk's results as one pickle: Dask serialises a list's elements one by one, so objects the
+    results share (a chunk's one Arrow batch of rows) would cross once per document, not once."""
+    return pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def ordered_map(client: "Client", fn: Callable[..., list[R]], items: Sequence[T], chunk: int | None = None,
                 in_flight: int | None = None, context: Any = None) -> Iterator[R]:
     """fn over items in chunks (of corpus.pool.CHUNK by default) on the cluster, results in item order,
@@ -81,6 +89,8 @@ def ordered_map(client: "Client", fn: Callable[..., list[R]], items: Sequence[T]
     With a context, fn(context, chunk) runs instead of fn(chunk): the context is sent to every worker
     once, not with each chunk. A chunk's exception is raised here as the worker raised it, with a
     note naming the chunk; the chunks still pending are cancelled, also when the consumer stops early."""
+    from dask.utils import funcname
+
     chunk = chunk or pool.CHUNK
     window = in_flight or pool.IN_FLIGHT_PER_WORKER * threads(client)
     args = ()
@@ -92,14 +102,15 @@ def ordered_map(client: "Client", fn: Callable[..., list[R]], items: Sequence[T]
     def take() -> list[R]:
         index, future = pending.popleft()
         try:
-            return future.result()
+            return pickle.loads(future.result())
         except Exception as err:
             err.add_note(f"in chunk {index} (items {index * chunk} to {min((index + 1) * chunk, len(items)) - 1})")
             raise
 
     try:
         for index, start in enumerate(range(0, len(items), chunk)):
-            pending.append((index, client.submit(fn, *args, list(items[start:start + chunk]), pure=False)))
+            pending.append((index, client.submit(_pickled, fn, *args, list(items[start:start + chunk]),
+                                                 key=f"{funcname(fn)}-{uuid4().hex}")))
             if len(pending) >= window:
                 yield from take()
         while pending:

@@ -250,3 +250,16 @@ def test_scheduler_and_local_cluster_exclude_each_other():
     done = cli("corpus.build", "--dask-local", "2", "--scheduler", "tcp://127.0.0.1:1")
     assert done.returncode == 2
     assert "not allowed with argument" in done.stderr
+
+
+def _sharing(part: list[int]) -> list[tuple[list[int], int]]:
+    shared = list(range(1000))  # stands for a chunk's one Arrow batch, which every document's rows point into
+    return [(shared, i) for i in part]
+
+
+def test_what_a_chunks_results_share_crosses_once(client):
+    """Dask would serialise a list's elements one by one, copying the shared batch per document."""
+    out = list(cluster.ordered_map(client, _sharing, list(range(8)), chunk=4))
+    assert [i for _, i in out] == list(range(8))
+    assert out[0][0] is out[3][0] and out[4][0] is out[7][0]  # one object per chunk, as the worker made it
+    assert out[0][0] is not out[4][0]

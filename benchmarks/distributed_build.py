@@ -60,10 +60,14 @@ def _write_shards(context: tuple[Path, int], specs: list[tuple[str, int, int]]) 
     from corpus.sources import Sources
 
     root, seed = context
+    written = []
     for name, first, end in specs:
-        if not shards.shard(Sources.at(root), name).manifest.exists():
+        if shards.shard(Sources.at(root), name).manifest.exists():
+            written.append(0)
+        else:
             write_shard(root, name, range(first, end), seed)
-    return [end - first for _, first, end in specs]
+            written.append(end - first)
+    return written
 
 
 class Progress:
@@ -164,8 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             written = sum(cluster.ordered_map(client, _write_shards, specs, chunk=1, context=(root, args.seed)))
             generated = time.perf_counter() - t0
             disk = (shutil.disk_usage(root).used - used) / 2**30
-            print(f"generated {written} pages in {len(specs)} shards on the workers: {generated:.0f} s "
-                  f"({written / generated:.0f} pages/s), {disk:.2f} GiB more on disk", flush=True)
+            print(f"generated {written} pages in {len(specs)} shards on the workers ({args.pages - written} "
+                  f"found from an earlier run): {generated:.0f} s ({written / generated:.0f} pages/s), "
+                  f"{disk:.2f} GiB more on disk", flush=True)
 
             # the reference first, so that a long run's progress lines can be read against it
             sample_root = root / "sample"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from labels.cli import CheckFailed
+from corpus.pool import cores
 from baselines.bootstrap import Resamples, resample_weights
 from baselines.conditions import View, view
 from baselines.data import Bench
@@ -94,10 +95,6 @@ def run_job(shared: Shared, job: Job) -> Outcome:
         return Outcome(skipped=str(why))
     except SystemFailed as why:
         return Outcome(failed=str(why))
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def default_workers(jobs: int) -> int:

@@ -12,10 +12,8 @@ tasks where every unit needs a row), shards answering different metrics (a `role
 """
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -23,7 +21,8 @@ import pandas as pd
 from labels.cli import UserError
 from baselines import predictions
 from baselines.bootstrap import Interval, resample_weights
-from baselines.jobs import cores
+from corpus import cluster
+from corpus.pool import cores
 from baselines.metrics import for_task
 from baselines.runner import measure, summarise
 from baselines.submissions import FORMATS, Format
@@ -131,21 +130,7 @@ def score_sharded(view: tuple[str, str], folder: Path, inputs: TaskInput, gold: 
     return values, cis, stats
 
 
-@contextlib.contextmanager
-def connect(scheduler: str | None) -> Iterator:
+def connect(scheduler: str | None):
     """A client of the cluster at `scheduler`, or of a local cluster of all cores started (and closed) here."""
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError:
-        raise UserError("scoring shards needs dask.distributed: pip install 'news-nlp-bench[cluster]'") from None
-    if scheduler is None:
-        with LocalCluster(n_workers=cores(), threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-                Client(cluster) as client:
-            yield client
-        return
-    try:
-        client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as err:
-        raise UserError(f"--scheduler {scheduler}: cannot connect ({type(err).__name__}: {err})") from None
-    with client:
-        yield client
+    return cluster.connect(cluster.ClusterSpec(address=scheduler) if scheduler
+                           else cluster.ClusterSpec(local_workers=cores()))

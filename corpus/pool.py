@@ -17,10 +17,14 @@ MIN_PER_WORKER = 500      # fewer documents per process than this, and starting 
 IN_FLIGHT_PER_WORKER = 4  # chunks submitted ahead per worker
 
 
+def cores() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def default_workers(items: int) -> int:
     """All cores when the corpus is large enough to pay for the pool, else one (no pool)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, items // MIN_PER_WORKER))
+    return max(1, min(cores(), items // MIN_PER_WORKER))
 
 
 def ordered_map(fn: Callable[[list[T]], list[R]], items: Sequence[T], workers: int,

@@ -49,6 +49,18 @@ def test_load_reads_pairs_bodies_and_hashes(folder):
                            for name in ("train_bodies.csv", "train_stances.csv")}
 
 
+def test_load_parses_once_per_content_and_again_when_a_file_changes(folder):
+    first = fnc1.load(folder)
+    assert fnc1.load(folder) is first  # parsed once; only the digests are computed again
+    stances = folder / "train_stances.csv"
+    text = stances.read_text(encoding="utf-8")
+    assert ",11,disagree" in text
+    stances.write_text(text.replace(",11,disagree", ",11,discuss", 1), encoding="utf-8")
+    again = fnc1.load(folder)
+    assert again is not first and again.pairs[1].stance == "discuss" and first.pairs[1].stance == "disagree"
+    assert again.sha256["train_stances.csv"] == hashlib.sha256(stances.read_bytes()).hexdigest()
+
+
 def test_folder_is_the_one_given_then_the_environment_then_the_default(monkeypatch, tmp_path):
     monkeypatch.setenv(fnc1.ENV_VAR, str(tmp_path / "env"))
     assert fnc1.folder(tmp_path / "given") == tmp_path / "given"

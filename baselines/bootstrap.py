@@ -2,9 +2,10 @@
 
 Resamples are drawn once per (dataset, task, seed) and shared by every system, so
 intervals are comparable and the paired test compares systems on the same resamples.
-They are never held as a dense (resamples x units) matrix: each resample has its own
-generator and is drawn again, in chunks, whenever counts are summed, so memory stays
-bounded at any corpus size and the numbers do not depend on the chunk size.
+Each resample has its own generator, so a large (resamples x units) matrix is never held: it is
+drawn again, in chunks, whenever counts are summed, and memory stays bounded at any corpus size;
+one that fits in a chunk is drawn once and kept, since every metric of every system sums over
+it. The numbers depend on neither.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Resamples:
         self._grouped_position = np.empty(self.n_units, dtype=np.int64)
         self._grouped_position[order] = np.arange(self.n_units)
         self._seeds = np.random.SeedSequence(seed).spawn(n_resamples)
+        self._kept: np.ndarray | None = None
 
     def _row(self, b: int) -> np.ndarray:
         """How often each unit appears in resample b. Drawing a document c times and each time
@@ -55,8 +57,12 @@ class Resamples:
     def sums(self, stats: np.ndarray) -> np.ndarray:
         """(n_resamples, k): every resample's weighted column sums of an (n_units, k) count matrix."""
         values = np.asarray(stats, dtype=np.float64)
-        out = np.empty((self.n_resamples, values.shape[1]))
         step = max(1, _CHUNK_CELLS // max(self.n_units, 1))
+        if step >= self.n_resamples:
+            if self._kept is None:
+                self._kept = self.weights()
+            return self._kept @ values
+        out = np.empty((self.n_resamples, values.shape[1]))
         for start in range(0, self.n_resamples, step):
             stop = min(start + step, self.n_resamples)
             out[start:stop] = self.weights(start, stop) @ values
@@ -87,20 +93,45 @@ class Interval:
 
 
 def intervals(stats: np.ndarray, resamples: Resamples | FixedResamples,
-              aggregate: Callable[[np.ndarray], dict[str, float]]) -> dict[str, Interval]:
-    """Percentile interval of every aggregated value over the resamples.
+              aggregate: Callable[[np.ndarray], dict[str, float]],
+              aggregate_many: Callable[[np.ndarray], dict[str, np.ndarray]] | None = None) -> dict[str, Interval]:
+    """Percentile interval of every aggregated value over the resamples, keys in the order the
+    resamples first give them.
 
     A value may be absent from some resamples (a per-type score when no unit of that type
-    was drawn); its interval is taken over the resamples that have it.
+    was drawn); its interval is taken over the resamples that have it. With `aggregate_many`
+    (baselines.metrics.Metric) every resample is aggregated in one call.
     """
-    draws = [aggregate(row) for row in resamples.sums(stats)]
+    sums = resamples.sums(stats)
+    if aggregate_many is None:
+        draws = [aggregate(row) for row in sums]
+        keys = dict.fromkeys(k for d in draws for k in d)
+        columns = {key: np.array([d.get(key, np.nan) for d in draws], dtype=float) for key in keys}
+    else:
+        columns = _in_order_met(aggregate_many(sums), sums, aggregate)
     alpha = (1 - CONFIDENCE) / 2
     out = {}
-    for key in dict.fromkeys(k for d in draws for k in d):
-        values = np.array([d.get(key, np.nan) for d in draws], dtype=float)
+    for key, values in columns.items():
         lo, hi = np.nanquantile(values, [alpha, 1 - alpha])
         out[key] = Interval(float(lo), float(hi))
     return out
+
+
+def _in_order_met(many: dict[str, np.ndarray], sums: np.ndarray,
+                  aggregate: Callable[[np.ndarray], dict[str, float]]) -> dict[str, np.ndarray]:
+    """aggregate_many's columns in the order aggregate, called resample by resample, first gives their
+    keys: aggregate is called on the resamples where some key first appears, which also checks the two
+    agree there."""
+    first = {key: int(np.argmax(present)) for key, column in many.items() if (present := ~np.isnan(column)).any()}
+    ordered: dict[str, np.ndarray] = {}
+    for b in sorted(set(first.values())):
+        for key, value in aggregate(sums[b]).items():
+            if key not in many or many[key][b] != value:
+                raise ValueError(f"aggregate_many disagrees with aggregate on {key!r} in resample {b}")
+            ordered.setdefault(key, many[key])
+    if len(ordered) != len(first):
+        raise ValueError(f"aggregate_many gives keys aggregate never does: {sorted(set(first) - set(ordered))}")
+    return ordered
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,10 @@ def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
 
 def summarise(task: Task, stats: dict[str, np.ndarray], resamples: Resamples) -> tuple[dict, dict]:
     """Values and bootstrap intervals from per-unit counts, wherever the counts were made."""
-    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
-    values = {name: aggregates[name](s.sum(axis=0)) for name, s in stats.items()}
-    return values, {name: intervals(s, resamples, aggregates[name]) for name, s in stats.items()}
+    metrics = {m.name: m for m in for_task(task.name)}
+    values = {name: metrics[name].aggregate(s.sum(axis=0)) for name, s in stats.items()}
+    return values, {name: intervals(s, resamples, metrics[name].aggregate, metrics[name].aggregate_many)
+                    for name, s in stats.items()}
 
 
 def score(task: Task, inputs: TaskInput, gold: pd.DataFrame, pred: pd.DataFrame,

@@ -112,8 +112,12 @@ def test_sums_do_not_depend_on_the_chunk_size(monkeypatch):
     stats = rng.integers(0, 3, (40, 3))
     r = resample_weights(ids, 25, seed=9)
     whole = r.weights() @ stats
+    kept = r.sums(stats)  # 25 x 40 cells fit in one chunk: drawn once and kept
+    assert r._kept is not None and np.array_equal(kept, whole)
+    assert np.array_equal(r.sums(stats[:, ::-1]), whole[:, ::-1])  # the kept draws serve other counts
+    chunked = resample_weights(ids, 25, seed=9)
     monkeypatch.setattr(bootstrap, "_CHUNK_CELLS", 40 * 3)  # three resamples per chunk
-    assert np.array_equal(r.sums(stats), whole)
+    assert np.array_equal(chunked.sums(stats), whole) and chunked._kept is None
     assert r.n_documents == 5 and r.n_units == 40
 
 

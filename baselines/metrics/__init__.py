@@ -13,11 +13,17 @@ import pandas as pd
 
 Stats = Callable[[pd.DataFrame], np.ndarray]
 Aggregate = Callable[[np.ndarray], dict[str, float]]
+AggregateMany = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
 class Metric:
-    """`stats` gives an (n_units, k) count matrix; `aggregate` turns a k-vector of sums into values."""
+    """`stats` gives an (n_units, k) count matrix; `aggregate` turns a k-vector of sums into values.
+
+    `aggregate_many`, optional, turns an (n, k) array of sums into every value's n results at once
+    (NaN where `aggregate` gives no such key; a value it gives is never NaN), so bootstrap intervals
+    need no Python call per resample. It must give `aggregate`'s floats exactly: tests compare them.
+    """
 
     task: str
     name: str
@@ -26,6 +32,7 @@ class Metric:
     aggregate: Aggregate
     headline: tuple[str, ...] = ()
     applies: Callable[[pd.DataFrame], bool] = lambda aligned: True
+    aggregate_many: AggregateMany | None = None
 
     def value(self, aligned: pd.DataFrame) -> dict[str, float]:
         return self.aggregate(self.stats(aligned).sum(axis=0))
@@ -75,6 +82,18 @@ def prf(tp: float, fp: float, fn: float) -> dict[str, float]:
     return PRF.from_counts(tp, fp, fn).flat(support=False)
 
 
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den elementwise, 0 where den is 0 (the `x / y if y else 0.0` of the scalar scores)."""
+    num, den = np.broadcast_arrays(np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64))
+    return np.divide(num, den, out=np.zeros(num.shape), where=den != 0)
+
+
+def prf_many(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> dict[str, np.ndarray]:
+    """prf of many rows of counts at once, by the same operations in the same order."""
+    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    return {"precision": p, "recall": r, "f1": ratio(2 * p * r, p + r)}
+
+
 def confusion_scores(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
     """Accuracy, per-class P/R/F1 and macro-F1 over the classes present in gold or prediction
     (scikit-learn's `f1_score(average="macro")` convention)."""
@@ -91,6 +110,23 @@ def confusion_scores(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, float]
         out[f"{name}/support"] = float(cm[i, :].sum())
         f1s.append(scores["f1"])
     out["macro_f1"] = float(np.mean(f1s)) if f1s else 0.0
+    return out
+
+
+def confusion_scores_many(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """confusion_scores of many (k, k) matrices, an (n, k, k) array, at once."""
+    total = cm.sum(axis=(1, 2))
+    out = {"accuracy": ratio(np.trace(cm, axis1=1, axis2=2), total), "n": total.astype(np.float64)}
+    f1s = np.full(cm.shape[:2], np.nan)
+    for i, name in enumerate(names):
+        gold, pred, tp = cm[:, i, :].sum(axis=1), cm[:, :, i].sum(axis=1), cm[:, i, i]
+        present = (gold != 0) | (pred != 0)
+        scores = prf_many(tp, pred - tp, gold - tp) | {"support": gold.astype(np.float64)}
+        out |= {f"{name}/{k}": np.where(present, v, np.nan) for k, v in scores.items()}
+        f1s[:, i] = out[f"{name}/f1"]
+    # row by row, as np.mean sums a list of eight values or more pairwise, not in order
+    out["macro_f1"] = np.array([float(np.mean(row[~np.isnan(row)])) if not np.isnan(row).all() else 0.0
+                                for row in f1s])
     return out
 
 

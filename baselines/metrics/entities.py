@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from labels import scheme
-from baselines.metrics import PRF, Metric, prf, register
+from baselines.metrics import PRF, Metric, prf, prf_many, register
 from baselines.metrics import semeval
 
 Span = tuple[int, int, str]
@@ -53,6 +53,20 @@ def _strict_scores(types: tuple[str, ...]):
                 out.update(PRF.from_counts(tp, fp, fn).flat(f"{t}/"))
         return out
     return aggregate
+
+
+def _strict_scores_many(types: tuple[str, ...]):
+    def aggregate_many(s: np.ndarray) -> dict[str, np.ndarray]:
+        per = s.reshape(len(s), len(types), 3)
+        total = per.sum(axis=1)
+        out = prf_many(total[:, 0], total[:, 1], total[:, 2])
+        for i, t in enumerate(types):
+            tp, fp, fn = per[:, i, 0], per[:, i, 1], per[:, i, 2]
+            present = (tp + fp + fn) != 0
+            scores = prf_many(tp, fp, fn) | {"support": tp + fn}
+            out |= {f"{t}/{k}": np.where(present, v, np.nan) for k, v in scores.items()}
+        return out
+    return aggregate_many
 
 
 def _boundary(aligned, view: View) -> np.ndarray:
@@ -108,7 +122,8 @@ def register_view(task: str, name: str, view: View) -> None:
     register(Metric(task, f"{name}/strict",
                     f"{name} view: micro precision, recall and F1 of exact (start, end, type) "
                     "matches, overall and per type",
-                    stats=lambda a: _strict(a, view), aggregate=_strict_scores(types), headline=("f1",)))
+                    stats=lambda a: _strict(a, view), aggregate=_strict_scores(types),
+                    aggregate_many=_strict_scores_many(types), headline=("f1",)))
     register(Metric(task, f"{name}/boundary", f"{name} view: P/R/F1 of exact (start, end) matches, type ignored",
                     stats=lambda a: _boundary(a, view), aggregate=lambda s: prf(*s)))
     register(Metric(task, f"{name}/overlap",
@@ -120,7 +135,8 @@ def register_view(task: str, name: str, view: View) -> None:
                     "exact, partial and type rules: correct, incorrect, partial, missed, spurious, possible, "
                     "actual and P/R/F1, overall and per type",
                     stats=lambda a: _semeval(a, view),
-                    aggregate=lambda s: semeval.flat(semeval.report_from_sums(s, types))))
+                    aggregate=lambda s: semeval.flat(semeval.report_from_sums(s, types)),
+                    aggregate_many=lambda s: semeval.flat_many(s, types)))
 
 
 for _name, _view_of in VIEWS.items():

@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from baselines.metrics import PRF
+from baselines.metrics import PRF, ratio
 
 Span = tuple[int, int, str]  # start, end (exclusive), type
 COUNTS = ("correct", "incorrect", "partial", "missed", "spurious")
@@ -219,4 +219,32 @@ def flat(r: SemEvalReport) -> dict[str, float]:
     for t, rules in r.per_type.items():
         for name, b in rules.items():
             out.update(b.flat(f"{t}/{name}/"))
+    return out
+
+
+def _breakdown_many(block: np.ndarray, half_partial: bool, prefix: str) -> dict[str, np.ndarray]:
+    """Breakdown.flat of many rows of the five counts, an (n, 5) array, at once."""
+    correct, incorrect, partial, missed, spurious = (block[:, i].astype(np.float64) for i in range(len(COUNTS)))
+    possible = correct + incorrect + partial + missed
+    actual = correct + incorrect + partial + spurious
+    hit = correct + 0.5 * partial if half_partial else correct
+    p, r = ratio(hit, actual), ratio(hit, possible)
+    values = (correct, incorrect, partial, missed, spurious, possible, actual, p, r, ratio(2 * (p * r), p + r))
+    keys = COUNTS + ("possible", "actual", "precision", "recall", "f1")
+    return {f"{prefix}{k}": v for k, v in zip(keys, values)}
+
+
+def flat_many(s: np.ndarray, types: Sequence[str]) -> dict[str, np.ndarray]:
+    """flat(report_from_sums(row, types)) of every row of an (n, k) array of sums at once, NaN where a
+    row has no such key (a type with no span under a rule)."""
+    per_rule = s.reshape(len(s), len(RULES), 1 + len(types), len(COUNTS))
+    out: dict[str, np.ndarray] = {}
+    for r, rule in enumerate(RULES):
+        out |= _breakdown_many(per_rule[:, r, 0], rule.half_partial, f"{rule.name}/")
+    for i, t in enumerate(types):
+        for r, rule in enumerate(RULES):
+            block = per_rule[:, r, 1 + i]
+            present = block.any(axis=1)
+            out |= {k: np.where(present, v, np.nan)
+                    for k, v in _breakdown_many(block, rule.half_partial, f"{t}/{rule.name}/").items()}
     return out

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from labels import scheme
-from baselines.metrics import Metric, confusion_scores, one_hot_confusion, prf, register
+from baselines.metrics import (Metric, confusion_scores, confusion_scores_many, one_hot_confusion, prf,
+                               ratio, register)
 
 LABELS = scheme.STANCE_LABELS
 K = len(LABELS)
@@ -48,6 +49,17 @@ def _scores(s: np.ndarray, fnc: bool) -> dict[str, float]:
     return out
 
 
+def _scores_many(s: np.ndarray, fnc: bool) -> dict[str, np.ndarray]:
+    cm = s.reshape(len(s), K, K)
+    out = confusion_scores_many(cm, LABELS)
+    out.update({f"confusion/{g}/{p}": cm[:, i, j] for i, g in enumerate(LABELS) for j, p in enumerate(LABELS)})
+    if fnc:
+        score = (cm * FNC_WEIGHT).sum(axis=(1, 2))
+        best = (cm.sum(axis=2) * np.diag(FNC_WEIGHT)).sum(axis=1)
+        out |= {"fnc_score": score, "fnc_max": best, "fnc_relative": ratio(score, best)}
+    return out
+
+
 for _level, _name in ((None, "all"), ("article", "article"), ("source", "source")):
     register(Metric(
         "stance", _name,
@@ -56,6 +68,7 @@ for _level, _name in ((None, "all"), ("article", "article"), ("source", "source"
         + ("; FNC-1 weighted score and its share of the best possible" if _level == "article" else ""),
         stats=lambda a, lv=_level: _confusion(a, lv),
         aggregate=lambda s, f=(_level == "article"): _scores(s, f),
+        aggregate_many=lambda s, f=(_level == "article"): _scores_many(s, f),
         headline=("macro_f1", "fnc_relative") if _level == "article" else ("macro_f1",),
         applies=(lambda a: True) if _level == "article" else (lambda a: not _scored_as_records(a))))
 

@@ -134,6 +134,19 @@ def _in_order_met(many: dict[str, np.ndarray], sums: np.ndarray,
     return ordered
 
 
+def _each(sums: np.ndarray, aggregate: Callable[[np.ndarray], dict[str, float]],
+          aggregate_many: Callable[[np.ndarray], dict[str, np.ndarray]] | None, key: str) -> np.ndarray:
+    """Every resample's value of key, NaN where it has none: in one call with aggregate_many (checked
+    against aggregate on the first resample that has it), else resample by resample."""
+    if aggregate_many is None or not len(sums):
+        return np.array([aggregate(r).get(key, np.nan) for r in sums], dtype=float)
+    column = aggregate_many(sums).get(key, np.full(len(sums), np.nan))
+    present = np.flatnonzero(~np.isnan(column))
+    if len(present) and column[present[0]] != aggregate(sums[present[0]])[key]:
+        raise ValueError(f"aggregate_many disagrees with aggregate on {key!r} in resample {present[0]}")
+    return column
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A system against a reference on one value: the difference, its interval, a two-sided p."""
@@ -149,13 +162,17 @@ class Comparison:
 
 
 def paired(stats_a: np.ndarray, stats_b: np.ndarray, resamples: Resamples | FixedResamples,
-           aggregate: Callable[[np.ndarray], dict[str, float]], key: str) -> Comparison:
-    """Paired bootstrap of value(a) - value(b) on the same resamples of the same units."""
+           aggregate: Callable[[np.ndarray], dict[str, float]], key: str,
+           aggregate_many: Callable[[np.ndarray], dict[str, np.ndarray]] | None = None) -> Comparison:
+    """Paired bootstrap of value(a) - value(b) on the same resamples of the same units. A value some
+    resamples lack (a per-type score when no unit of that type was drawn) is compared over the
+    resamples where both systems have it, as `intervals` takes its interval."""
     k = stats_a.shape[1]
     both = resamples.sums(np.hstack([stats_a, stats_b]))
-    a = np.array([aggregate(r[:k])[key] for r in both])
-    b = np.array([aggregate(r[k:])[key] for r in both])
-    diff = a - b
+    diff = _each(both[:, :k], aggregate, aggregate_many, key) - _each(both[:, k:], aggregate, aggregate_many, key)
+    diff = diff[~np.isnan(diff)]
+    if not len(diff):
+        raise ValueError(f"no resample has a value {key!r} for both systems")
     alpha = (1 - CONFIDENCE) / 2
     lo, hi = np.quantile(diff, [alpha, 1 - alpha])
     p = min(1.0, 2 * min(np.mean(diff <= 0), np.mean(diff >= 0)))

@@ -89,7 +89,7 @@ def _posed(task_name: str, view: str | None, condition: str, bench) -> tuple:
 def _paired(task, on: list[str], values: dict, other_values: dict, stats: dict, other_stats: dict,
             weights) -> dict:
     """The paired bootstrap of A - B on each requested METRIC/KEY (the same resamples for both)."""
-    aggregates = {m.name: m.aggregate for m in for_task(task.name)}
+    metrics = {m.name: m for m in for_task(task.name)}
     out = {}
     for spec in on:
         metric, _, key = spec.rpartition("/")
@@ -98,7 +98,8 @@ def _paired(task, on: list[str], values: dict, other_values: dict, stats: dict, 
                             f"{', '.join(sorted(set(stats) & set(other_stats)))}")
         if key not in values[metric] or key not in other_values[metric]:
             raise UserError(f"--on {spec}: metric {metric} has no value {key!r} for both files")
-        c = paired(stats[metric], other_stats[metric], weights, aggregates[metric], key)
+        c = paired(stats[metric], other_stats[metric], weights, metrics[metric].aggregate, key,
+                   metrics[metric].aggregate_many)
         out[spec] = {"a": values[metric][key], "b": other_values[metric][key], "difference": c.difference,
                      "ci": [c.low, c.high], "p_value": c.p_value, "significant": c.significant}
     return out

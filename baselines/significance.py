@@ -76,10 +76,10 @@ def compare_to_best(scored: list[Scored], resamples: Resamples,
     if best is None:
         return None, {}
     metric_name, key = task_for(best.task, best.condition).primary
-    aggregate = next(m.aggregate for m in for_task(best.task) if m.name == metric_name)
+    metric = next(m for m in for_task(best.task) if m.name == metric_name)
     rivals = [s for s in [*ranked, *others] if s is not best and not s.system["sees_gold"]]
-    comparisons = {s.system["id"]: paired(s.stats[metric_name], best.stats[metric_name], resamples, aggregate, key)
-                   for s in rivals}
+    comparisons = {s.system["id"]: paired(s.stats[metric_name], best.stats[metric_name], resamples,
+                                          metric.aggregate, key, metric.aggregate_many) for s in rivals}
     reason = not_testable_reason(resamples.n_documents)
     if reason:
         return best.system["id"], {k: Verdict(c, None, reason) for k, c in comparisons.items()}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from labels import scheme
-from baselines.bootstrap import intervals, resample_weights
+from baselines.bootstrap import intervals, paired, resample_weights
 from baselines.metrics import METRICS, confusion_scores, confusion_scores_many, for_task, prf
 from baselines.metrics import semeval
 
@@ -98,3 +98,25 @@ def test_an_aggregate_many_that_disagrees_is_refused():
 
     with pytest.raises(ValueError, match=r"keys aggregate never does: \['made_up'\]"):
         intervals(stats, resamples, lambda s: prf(*s), extra)
+
+
+@pytest.mark.parametrize("key, value, density", [(("stance", "all"), "macro_f1", 0.1),
+                                                 (("entities", "ontonotes/strict"), "f1", 0.1),
+                                                 (("entities", "ontonotes/semeval"), "PERSON/strict/f1", 0.004)])
+def test_paired_through_aggregate_many_is_the_same(key, value, density):
+    """In one call where every resample has the value; resample by resample (as before) where some lack
+    it (the sparse SemEval case: some resamples draw no PERSON span)."""
+    metric = METRICS[key]
+    rng = np.random.default_rng(11)
+    units = 150
+    a, b = ((rng.integers(1, 3, (units, WIDTH[key])) * (rng.random((units, WIDTH[key])) < density)) for _ in "ab")
+    resamples = resample_weights(rng.choice([f"d{i}" for i in range(15)], units).tolist(), 300, seed=2)
+    sums_a, sums_b = resamples.sums(a), resamples.sums(b)
+    has_both = [value in metric.aggregate(x) and value in metric.aggregate(y) for x, y in zip(sums_a, sums_b)]
+    assert (not all(has_both)) == (density < 0.01) and sum(has_both) > 100
+    slow = paired(a, b, resamples, metric.aggregate, value)
+    assert paired(a, b, resamples, metric.aggregate, value, metric.aggregate_many) == slow
+    diff = np.array([metric.aggregate(x)[value] - metric.aggregate(y)[value]
+                     for x, y, kept in zip(sums_a, sums_b, has_both) if kept])
+    assert (slow.low, slow.high) == tuple(np.quantile(diff, [0.025, 0.975]))  # over the resamples that have it
+    assert slow.p_value == min(1.0, 2 * min(np.mean(diff <= 0), np.mean(diff >= 0)))

@@ -55,11 +55,10 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None, clien
     corpus is large enough to pay for one), or on the workers of a Dask `client`, which also read
     the shards of a sharded corpus (corpus/shards.py); its results are taken in build order and
     written here, so the output is the same whatever runs the work."""
-    summary = Summary(version=check_version(sources))
+    summary = Summary(version=check_version(sources), watched=card.with_passes(sources))
     fingerprint = Fingerprint()
     sink = ParquetSink(out)
     problems: list[Problem] = []
-    seen: set[str] = set()
     if client is None and not shards.is_sharded(sources):
         order = build_order(sources)
         workers = default_workers(len(order)) if workers is None else workers
@@ -67,8 +66,10 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None, clien
     else:
         works, orphans = shards.sharded_works(
             sources, shards.dask_mapper(client) if client is not None else shards.pool_mapper(workers))
+    seen: set[str] = set()  # for the orphan check here; the shards' orphans were found where they were read
     for done in works:
-        seen.add(done.doc_id)
+        if orphans is None:
+            seen.add(done.doc_id)
         if done.problems:
             problems += done.problems
             continue

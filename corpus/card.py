@@ -156,7 +156,7 @@ def _corpus_limitation(summary: Summary) -> str:
         out += (f"- **Annotators.** {len(summary.people)} people, named by id only, labelled the pages from one "
                 "manual and its worked examples; agreement between annotators who share a manual overstates "
                 "what independent teams would reach.\n")
-    share_alike = sorted({pub for _, pub, _, _, lic in summary.attribution if "BY-SA" in (lic or "")})
+    share_alike = sorted({pub for pub, lic in summary.publishers if "BY-SA" in (lic or "")})
     if share_alike:
         out += ("- **Share-alike.** The annotations of pages under CC BY-SA (" + ", ".join(share_alike)
                 + ") are shared under the same licence.\n")
@@ -164,10 +164,26 @@ def _corpus_limitation(summary: Summary) -> str:
 
 
 def _attribution(summary: Summary) -> str:
-    """Publisher, date, URL and licence of every page, as CC BY asks."""
+    """Publisher, date, URL and licence of every page, as CC BY asks: here, or, for more pages than a
+    card can list, in the documents config, whose every row carries them."""
+    n_docs = sum(summary.documents.values())
+    if len(summary.attribution) < n_docs:
+        return (f"The {n_docs} pages are too many to list here: every row of the `documents` config gives its "
+                "page's `publisher`, `date`, `url` and `license`.\n")
     rows = [[f"`{d}`", pub, date or "", url or "", lic] for d, pub, date, url, lic in
             sorted(summary.attribution, key=lambda r: (r[1], r[2] or "", r[0]))]
     return markdown.table(["document", "publisher", "date", "URL", "licence"], rows)
+
+
+def pass_folders(sources: Sources) -> list[Path]:
+    """The two folders of independent annotation passes, when the corpus keeps them."""
+    folders = [sources.passes_dir / name for name in ("A", "B")] if sources.passes_dir else []
+    return folders if folders and all(f.is_dir() for f in folders) else []
+
+
+def with_passes(sources: Sources) -> frozenset[str]:
+    """Documents with a pass in either folder: a build notes which of them it has (Summary.watched)."""
+    return frozenset(p.stem for folder in pass_folders(sources) for p in folder.glob("*.json"))
 
 
 def _board_limitations(board: dict | None) -> str:
@@ -227,14 +243,13 @@ def _changelog(sources: Sources) -> str:
 def _agreement_section(sources: Sources, summary: Summary) -> str:
     """Inter-annotator agreement between the independent passes of this build's documents (the
     repository's build reads only what the repository holds), computed by labels.agreement."""
-    folders = [sources.passes_dir / name for name in ("A", "B")] if sources.passes_dir else []
-    if not all(f.is_dir() for f in folders):
+    folders = pass_folders(sources)
+    if not folders:
         return "No pair of independent annotation passes is kept, so no agreement is reported.\n"
     from labels.agreement import HEADLINE, agreement, intervals, load_pairs
 
     a, b = folders
-    built = {doc_id for doc_id, *_ in summary.attribution}
-    pairs = load_pairs(a, b, built)
+    pairs = load_pairs(a, b, summary.passed)
     if not pairs:
         return "No document of this build has two independent passes, so no agreement is reported.\n"
     ag, cis = agreement(pairs), intervals(pairs)

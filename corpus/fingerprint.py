@@ -10,8 +10,10 @@ library's serialisation, which may change between versions.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import tempfile
 from functools import partial
-from typing import Any, Mapping
+from typing import IO, Any, Mapping
 
 import orjson
 
@@ -65,20 +67,55 @@ def _records(columns: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
+RUN = 100_000  # digests held in memory before they are sorted and spilled to a temporary file
+
+
 class Fingerprint:
-    def __init__(self) -> None:
-        self._documents: dict[str, str] = {}
+    """Every document's digest, combined in doc_id order however they arrive.
+
+    Up to `run` digests are held in memory; then they are sorted and spilled to a temporary file
+    as one run, and hexdigest merges the runs, so a build of any size holds a bounded number
+    (a build of millions of pages would otherwise keep every id and digest in its main process).
+    """
+
+    def __init__(self, run: int | None = None) -> None:
+        self._run = run or RUN
+        self._held: dict[str, str] = {}
+        self._runs: list[IO[bytes]] = []
 
     def add_document(self, doc_id: str, split: str, rows: Mapping[str, list[dict[str, Any]]]) -> None:
         self.add_digest(doc_id, document_digest(doc_id, split, rows))
 
     def add_digest(self, doc_id: str, digest: str) -> None:
         """A document digest made elsewhere (a worker process, another machine)."""
-        self._documents[doc_id] = digest
+        if doc_id in self._held or "\t" in doc_id or "\n" in doc_id:
+            raise ValueError(f"document id {doc_id!r}: " + ("added twice" if doc_id in self._held
+                                                            else "holds a tab or a line break"))
+        self._held[doc_id] = digest
+        if len(self._held) >= self._run:
+            spilled = tempfile.TemporaryFile()
+            spilled.writelines(self._lines())
+            spilled.seek(0)
+            self._runs.append(spilled)
+            self._held = {}
+
+    def _lines(self) -> list[bytes]:
+        return [f"{doc_id}\t{self._held[doc_id]}\n".encode() for doc_id in sorted(self._held)]
 
     def hexdigest(self) -> str:
         """The dataset fingerprint: the schema, then every document's digest in doc_id order."""
         h = hashlib.sha256(canonical({"schema": schema_description()}) + b"\n")
-        for doc_id in sorted(self._documents):
-            h.update(f"{doc_id}\t{self._documents[doc_id]}\n".encode())
+        for run in self._runs:
+            run.seek(0)
+        previous = None
+        for line in heapq.merge(*self._runs, self._lines(), key=_doc_id):
+            if _doc_id(line) == previous:
+                raise ValueError(f"document id {previous.decode()!r}: added twice")
+            previous = _doc_id(line)
+            h.update(line)
         return h.hexdigest()[:16]
+
+
+def _doc_id(line: bytes) -> bytes:
+    """The id a line of a run starts with; UTF-8 bytes sort as the id's characters do."""
+    return line.partition(b"\t")[0]

@@ -9,6 +9,8 @@ from labels import scheme
 from corpus.batches import RowRange
 from corpus.rows import Rows, count
 
+ATTRIBUTION_ROWS = 1000  # pages listed one by one in the card; past this the documents config lists them
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -58,7 +60,10 @@ class Summary:
     # per publisher and per status: (publisher, split, config) -> rows; (status, config) -> rows
     by_publisher: Counter = field(default_factory=Counter)
     by_status: Counter = field(default_factory=Counter)
-    attribution: list = field(default_factory=list)         # (doc_id, publisher, date, url, licence) per document
+    attribution: list = field(default_factory=list)         # (doc_id, publisher, date, url, licence) per document,
+                                                            # while there are at most ATTRIBUTION_ROWS documents
+    watched: frozenset = frozenset()                        # documents with independent passes (corpus.card)
+    passed: set = field(default_factory=set)                # ... of them, those this build has
     drafted: list = field(default_factory=list)             # doc_ids whose labels began as a system's draft
     people: set = field(default_factory=set)                # who annotated, reviewed or adjudicated
     _current: tuple = ("unknown", "unknown")                # (publisher, status) of the document being observed
@@ -78,7 +83,11 @@ class Summary:
                 self.examples[config] = rows[config].first()
         self.documents[split] += len(tally.attribution)
         self.publishers.update((publisher, licence) for _, publisher, _, _, licence in tally.attribution)
-        self.attribution += tally.attribution
+        if sum(self.documents.values()) <= ATTRIBUTION_ROWS:
+            self.attribution += tally.attribution
+        else:  # memory stays flat however many pages: each documents row carries its attribution
+            self.attribution.clear()
+        self.passed.update(doc_id for doc_id, *_ in tally.attribution if doc_id in self.watched)
         self.roles.update(tally.roles)
         self.types.update(tally.types)
         self.conll_types.update(tally.conll_types)

@@ -72,6 +72,30 @@ def test_a_pool_writes_the_serial_builds_files_byte_for_byte(synthetic, tmp_path
     assert tree_hashes(tmp_path / "pool") == tree_hashes(tmp_path / "serial")  # data files and card
 
 
+def test_a_large_build_keeps_neither_every_digest_nor_every_attribution_in_memory(synthetic, tmp_path, monkeypatch):
+    """Past RUN documents the digests go to sorted runs on disk, past ATTRIBUTION_ROWS the card points at the
+    documents config: the same files and fingerprint, and a card that still attributes every page."""
+    from corpus import fingerprint, summary as summary_module
+
+    header = "| document | publisher | date | URL | licence |"
+    listed = write_dataset(synthetic, tmp_path / "listed", workers=1)
+    card = (tmp_path / "listed" / "README.md").read_text(encoding="utf-8")
+    assert len(listed.attribution) == 40 and header in card and "too many to list" not in card
+    monkeypatch.setattr(summary_module, "ATTRIBUTION_ROWS", 39)
+    monkeypatch.setattr(fingerprint, "RUN", 7)
+    spilled: list = []
+    monkeypatch.setattr(fingerprint.tempfile, "TemporaryFile",
+                        lambda real=fingerprint.tempfile.TemporaryFile: spilled.append(real()) or spilled[-1])
+    large = write_dataset(synthetic, tmp_path / "large", workers=1)
+    assert len(spilled) == 40 // 7 and large.fingerprint == listed.fingerprint == PINNED_FINGERPRINT
+    assert large.attribution == [] and large.publishers == listed.publishers
+    assert tree_hashes(tmp_path / "large" / "data") == tree_hashes(tmp_path / "listed" / "data")
+    card = (tmp_path / "large" / "README.md").read_text(encoding="utf-8")
+    assert header not in card
+    assert ("The 40 pages are too many to list here: every row of the `documents` config gives its page's "
+            "`publisher`, `date`, `url` and `license`.") in card
+
+
 def test_the_committed_dataset_rebuilds_identically_in_a_pool():
     done = cli("corpus.build", "--check", "--workers", "2")
     assert done.returncode == 0, done.stderr

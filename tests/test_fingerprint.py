@@ -14,7 +14,7 @@ import pytest
 from conftest import COMMITTED, SEED_ID, edit_gold
 from corpus.build import write_dataset
 from corpus.features import CONFIGS, FEATURES, KEYS
-from corpus.fingerprint import Fingerprint, schema_description
+from corpus.fingerprint import Fingerprint, canonical, schema_description
 from corpus.parquet_sink import data_path, read_metadata
 
 
@@ -77,6 +77,35 @@ def test_documents_in_any_order_give_one_fingerprint():
     for doc_id, split, rows in docs:
         moved.add_document(doc_id, "validation" if doc_id.endswith("3") else split, rows)
     assert moved.hexdigest() not in digests  # the split is content
+
+
+def test_spilled_runs_give_the_fingerprint_of_digests_held_in_memory():
+    digests = [(f"{i:016x}", hashlib.sha256(str(i).encode()).hexdigest()) for i in range(50)]
+    random.Random(7).shuffle(digests)
+    whole, spilled = Fingerprint(), Fingerprint(run=7)
+    for doc_id, digest in digests:
+        whole.add_digest(doc_id, digest)
+        spilled.add_digest(doc_id, digest)
+        assert len(spilled._held) < 7  # bounded: the rest are in sorted runs on disk
+    assert len(spilled._runs) == 7 and not whole._runs
+    assert spilled.hexdigest() == whole.hexdigest() == spilled.hexdigest()  # read again from the start
+    expected = hashlib.sha256(canonical({"schema": schema_description()}) + b"\n")
+    for doc_id, digest in sorted(digests):
+        expected.update(f"{doc_id}\t{digest}\n".encode())
+    assert whole.hexdigest() == expected.hexdigest()[:16]
+
+
+def test_a_document_added_twice_or_an_id_with_a_line_break_is_refused():
+    fp = Fingerprint(run=2)
+    fp.add_digest("a", "1")
+    with pytest.raises(ValueError, match="document id 'a': added twice"):
+        fp.add_digest("a", "2")
+    fp.add_digest("b", "3")  # a and b spilled as one run
+    fp.add_digest("a", "4")  # held again: only the merge can see it
+    with pytest.raises(ValueError, match="document id 'a': added twice"):
+        fp.hexdigest()
+    with pytest.raises(ValueError, match=r"document id 'x\\ty': holds a tab or a line break"):
+        Fingerprint().add_digest("x\ty", "5")
 
 
 def test_the_schema_is_hashed_from_the_projects_description(monkeypatch):

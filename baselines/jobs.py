@@ -3,18 +3,23 @@
 A job is a pure function of what the run shares (the scored, fit and tune splits, the seed, the
 resample count) and of its system (its class, seed and parameters): nothing depends on which
 process runs it or when, and the outcomes come back in plan order, so a pool writes the serial
-run's results byte for byte. Systems run under the guard (baselines.guard) in the worker exactly
-as in one process; a system that cannot be pickled (a class defined where a worker cannot import
-it) runs in the main process, while the pool works on the rest.
+run's results byte for byte. A learned system with no training documents is cross-fitted: in a
+pool its folds run side by side as tasks of their own, and its job is scored once they are back.
+Systems run under the guard (baselines.guard) in the worker exactly as in one process; a system
+that cannot be pickled (a class defined where a worker cannot import it) runs in the main
+process, while the pool works on the rest.
 """
 from __future__ import annotations
 
 import os
 import pickle
 import sys
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
 
 from tqdm import tqdm
 
@@ -27,6 +32,7 @@ from baselines.guard import SystemFailed, system_id
 from baselines.runner import Scored, run_one
 from baselines.system import System, SystemUnavailable
 from baselines.tasks import TASKS
+from baselines.training import DEFAULT_K, Folds, cross_fit_fold, fallback_reason
 
 JOB_THREADS = 1
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
@@ -70,6 +76,25 @@ class Job:
     task: str
     condition: str
     system: System
+    folds: Folds | None = None  # a cross-fitted system's folds, made by Fold tasks
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One fold of a cross-fitted job: fit on the other folds, predict this one."""
+
+    job: Job
+    fold: int
+
+
+@dataclass(frozen=True)
+class FoldOutcome:
+    """A fold's predictions (None for an empty fold) and seconds, or why the system could not run."""
+
+    part: pd.DataFrame | None = None
+    seconds: float = 0.0
+    skipped: str | None = None
+    failed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +115,42 @@ def run_job(shared: Shared, job: Job) -> Outcome:
     try:
         with threadpool_limits(limits=JOB_THREADS):
             return Outcome(scored=run_one(job.system, scored_view, shared.resampled(job.task, job.condition),
-                                          shared.seed, train_view, tune_view))
+                                          shared.seed, train_view, tune_view, job.folds))
     except SystemUnavailable as why:
         return Outcome(skipped=str(why))
     except SystemFailed as why:
         return Outcome(failed=str(why))
+
+
+def cross_fitted(shared: Shared, job: Job) -> bool:
+    """Whether the job's system is fitted fold by fold on the scored split (no training documents)."""
+    scored_view, train_view, _ = shared.views(job.task, job.condition)
+    return job.system.learned and not job.system.sees_gold and fallback_reason(scored_view, train_view) is not None
+
+
+def run_fold(shared: Shared, task: Fold) -> FoldOutcome:
+    """One fold, on one thread as run_job; its failure reads as the whole job's would."""
+    from threadpoolctl import threadpool_limits
+
+    scored_view = shared.views(task.job.task, task.job.condition)[0]
+    started = time.perf_counter()
+    try:
+        with threadpool_limits(limits=JOB_THREADS):
+            part = cross_fit_fold(task.job.system, scored_view, shared.seed, task.fold)
+    except SystemUnavailable as why:
+        return FoldOutcome(skipped=str(why))
+    except SystemFailed as why:
+        return FoldOutcome(failed=str(why))
+    return FoldOutcome(part, time.perf_counter() - started)
+
+
+def folded(job: Job, done: list[FoldOutcome]) -> Job | Outcome:
+    """The job to score with its folds, or the outcome of its first fold (in fold order) that could not
+    run: the one a single process would have stopped at."""
+    stopped = next((d for d in done if d.skipped or d.failed), None)
+    if stopped is not None:
+        return Outcome(skipped=stopped.skipped, failed=stopped.failed)
+    return replace(job, folds=Folds(tuple(d.part for d in done), sum(d.seconds for d in done)))
 
 
 def default_workers(jobs: int) -> int:
@@ -129,13 +185,19 @@ def _run_in_worker(job: Job) -> Outcome:
     return run_job(_WORKER_SHARED, job)
 
 
+def _run_fold_in_worker(task: Fold) -> FoldOutcome:
+    assert _WORKER_SHARED is not None, "worker not started"
+    return run_fold(_WORKER_SHARED, task)
+
+
 def run_jobs(shared: Shared, jobs: list[Job], workers: int) -> list[Outcome]:
     """Every job's outcome, in the order of `jobs`, whatever the number of workers."""
     remote = [i for i, job in enumerate(jobs) if workers > 1 and picklable(job.system)]
+    folds = [i for i in remote if cross_fitted(shared, jobs[i])]
     with tqdm(total=len(jobs), desc="jobs", unit="job", disable=None, file=sys.stderr) as progress:
-        if len(remote) <= 1:
+        if len(remote) + (DEFAULT_K - 1) * len(folds) <= 1:
             return [_counted(run_job(shared, job), progress) for job in jobs]
-        return _pooled(shared, jobs, remote, workers, progress)
+        return _pooled(shared, jobs, remote, folds, workers, progress)
 
 
 def _counted(outcome: Outcome, progress: tqdm) -> Outcome:
@@ -143,26 +205,43 @@ def _counted(outcome: Outcome, progress: tqdm) -> Outcome:
     return outcome
 
 
-def _pooled(shared: Shared, jobs: list[Job], remote: list[int], workers: int, progress: tqdm) -> list[Outcome]:
+def _pooled(shared: Shared, jobs: list[Job], remote: list[int], folds: list[int], workers: int,
+            progress: tqdm) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(jobs)
-    workers = min(workers, len(remote))
+    workers = min(workers, len(remote) + (DEFAULT_K - 1) * len(folds))
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(shared,))
+    sent: dict[int, list[Future]] = {i: [] for i in remote}  # each job's tasks, to name it if a worker dies
+
+    def send(i: int, job: Job) -> Future:
+        future = pool.submit(_run_in_worker, job)
+        future.add_done_callback(lambda _: progress.update())
+        sent[i].append(future)
+        return future
+
     try:
-        # learned systems first: they take longest, and one started last would leave the others idle
-        futures: dict[int, Future] = {i: pool.submit(_run_in_worker, jobs[i])
-                                      for i in sorted(remote, key=lambda i: not jobs[i].system.learned)}
-        for future in futures.values():
-            future.add_done_callback(lambda _: progress.update())
-        for i in sorted(set(range(len(jobs))) - set(futures)):  # what cannot be sent runs here meanwhile
+        # cross-fitted systems' folds first, then the other learned systems: they take longest, and one
+        # started last would leave the other workers idle
+        fold_tasks = {i: [pool.submit(_run_fold_in_worker, Fold(jobs[i], f)) for f in range(DEFAULT_K)]
+                      for i in folds}
+        for i, tasks in fold_tasks.items():
+            sent[i] += tasks
+        futures = {i: send(i, jobs[i])
+                   for i in sorted(set(remote) - set(folds), key=lambda i: not jobs[i].system.learned)}
+        for i in sorted(set(range(len(jobs))) - set(remote)):  # what cannot be sent runs here meanwhile
             outcomes[i] = _counted(run_job(shared, jobs[i]), progress)
+        for i, tasks in fold_tasks.items():  # a cross-fitted job is scored in the pool once its folds are back
+            ready = folded(jobs[i], [task.result() for task in tasks])
+            if isinstance(ready, Outcome):
+                outcomes[i] = _counted(ready, progress)
+            else:
+                futures[i] = send(i, ready)
         for i, future in sorted(futures.items()):
-            try:
-                outcomes[i] = future.result()
-            except BrokenProcessPool:
-                unfinished = [_describe(jobs[j]) for j, f in sorted(futures.items())
-                              if not f.done() or isinstance(f.exception(), BrokenProcessPool)]
-                raise CheckFailed("a worker process died (a system ended or crashed its process) while running "
-                                  f"one of: {', '.join(unfinished)}; run with --workers 1 to see which") from None
+            outcomes[i] = future.result()
+    except BrokenProcessPool:
+        unfinished = [_describe(jobs[i]) for i, tasks in sorted(sent.items())
+                      if any(not t.done() or isinstance(t.exception(), BrokenProcessPool) for t in tasks)]
+        raise CheckFailed("a worker process died (a system ended or crashed its process) while running "
+                          f"one of: {', '.join(unfinished)}; run with --workers 1 to see which") from None
     finally:  # a failure leaves no work running behind it
         pool.shutdown(wait=True, cancel_futures=True)
     return outcomes  # type: ignore[return-value]

@@ -17,7 +17,7 @@ from baselines.guard import SystemFailed, guarded_predict, guarded_predict_with_
 from baselines.metrics import Metric, for_task
 from baselines.system import System
 from baselines.tasks import Task, TaskInput
-from baselines.training import Training, fit_predict
+from baselines.training import Folds, Training, fit_predict
 
 
 @dataclass
@@ -37,8 +37,8 @@ class Scored:
     publishers: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # publisher -> metric -> key
 
 
-def predict(task: Task, system: System, view: View, seed: int,
-            train: View | None = None, tune: View | None = None) -> tuple[pd.DataFrame, Training | None]:
+def predict(task: Task, system: System, view: View, seed: int, train: View | None = None,
+            tune: View | None = None, folds: Folds | None = None) -> tuple[pd.DataFrame, Training | None]:
     """Predictions for every unit of the view; a learned system is fitted on the training view
     (or, without one, cross-fitted and labelled so). Every call into the system is guarded
     (baselines.guard) and gets its own copy of the data."""
@@ -46,7 +46,7 @@ def predict(task: Task, system: System, view: View, seed: int,
         return guarded_predict_with_gold(system, view.inputs, view.gold), None
     if not system.learned:
         return guarded_predict(system, view.inputs), None
-    return fit_predict(system, view, train, seed, tune)
+    return fit_predict(system, view, train, seed, tune, folds)
 
 
 def measure(task: Task, inputs: TaskInput, gold: pd.DataFrame,
@@ -90,11 +90,13 @@ def breakdowns(task: Task, view: View, stats: dict[str, np.ndarray]) -> tuple[di
 
 
 def checked_predictions(task: Task, system: System, view: View, seed: int, train: View | None = None,
-                        tune: View | None = None) -> tuple[pd.DataFrame, Training | None, float]:
-    """A system's predictions, checked like a user's file; a malformed one blames the system."""
+                        tune: View | None = None,
+                        folds: Folds | None = None) -> tuple[pd.DataFrame, Training | None, float]:
+    """A system's predictions, checked like a user's file; a malformed one blames the system. The
+    seconds are the predictions' (the folds' too, wherever they ran)."""
     started = time.perf_counter()
-    pred, training = predict(task, system, view, seed, train, tune)
-    seconds = time.perf_counter() - started
+    pred, training = predict(task, system, view, seed, train, tune, folds)
+    seconds = time.perf_counter() - started + (folds.seconds if folds else 0.0)
     try:
         return predictions.check(task, pred, view.inputs, f"system {system_id(system)}"), training, seconds
     except UserError as err:
@@ -102,9 +104,9 @@ def checked_predictions(task: Task, system: System, view: View, seed: int, train
 
 
 def run_one(system: System, view: View, resamples: Resamples, seed: int, train: View | None = None,
-            tune: View | None = None) -> Scored:
+            tune: View | None = None, folds: Folds | None = None) -> Scored:
     task = task_for(view.task, view.condition)
-    pred, training, seconds = checked_predictions(task, system, view, seed, train, tune)
+    pred, training, seconds = checked_predictions(task, system, view, seed, train, tune, folds)
     values, cis, stats = score(task, view.inputs, view.gold, pred, resamples)
     macro, publishers = breakdowns(task, view, stats)
     described = system.describe() | {"id": system_id(system)}

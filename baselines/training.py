@@ -52,25 +52,38 @@ def fallback_reason(scored: View, train: View | None) -> str | None:
     return None
 
 
-def cross_fit(system: System, scored: View, seed: int, k: int = DEFAULT_K) -> tuple[pd.DataFrame, FoldProtocol]:
-    """Fitted on k-1 folds and predicting the held-out fold, k times, so no unit is predicted
-    by a model that saw its answer."""
+@dataclass(frozen=True)
+class Folds:
+    """A cross-fitted system's predictions of each fold (None for an empty one), in fold order, made
+    elsewhere (a pool runs the folds side by side), and the seconds they took."""
+
+    parts: tuple[pd.DataFrame | None, ...]
+    seconds: float
+
+
+def cross_fit_fold(system: System, scored: View, seed: int, fold: int, k: int = DEFAULT_K) -> pd.DataFrame | None:
+    """The predictions of one fold by a model fitted on the other k-1 (None when the fold is empty)."""
     task, inputs = task_for(scored.task, scored.condition), scored.inputs
-    folds, protocol = assign_folds(inputs.units, k, seed)
-    parts = []
-    for f in range(k):
-        held_out = folds == f
-        if not held_out.any():
-            continue
-        train = inputs.subset(~held_out)
-        model = fresh(system)
-        guarded_fit(model, train, task.rows_for_units(scored.gold, train.units))
-        parts.append(guarded_predict(model, inputs.subset(held_out)))
-    return pd.concat(parts, ignore_index=True), protocol
+    held_out = assign_folds(inputs.units, k, seed)[0] == fold
+    if not held_out.any():
+        return None
+    train = inputs.subset(~held_out)
+    model = fresh(system)
+    guarded_fit(model, train, task.rows_for_units(scored.gold, train.units))
+    return guarded_predict(model, inputs.subset(held_out))
+
+
+def cross_fit(system: System, scored: View, seed: int, k: int = DEFAULT_K,
+              folds: Folds | None = None) -> tuple[pd.DataFrame, FoldProtocol]:
+    """Fitted on k-1 folds and predicting the held-out fold, k times, so no unit is predicted
+    by a model that saw its answer; the folds run here one after another unless made elsewhere."""
+    parts = folds.parts if folds is not None else [cross_fit_fold(system, scored, seed, f, k) for f in range(k)]
+    protocol = assign_folds(scored.inputs.units, k, seed)[1]
+    return pd.concat([p for p in parts if p is not None], ignore_index=True), protocol
 
 
 def fit_predict(system: System, scored: View, train: View | None, seed: int,
-                tune: View | None = None) -> tuple[pd.DataFrame, Training]:
+                tune: View | None = None, folds: Folds | None = None) -> tuple[pd.DataFrame, Training]:
     """Fitted on the training view; a system with a `grid` of settings is tuned on the tune view
     (validation) when there is one, never on the scored split."""
     reason = fallback_reason(scored, train)
@@ -88,5 +101,5 @@ def fit_predict(system: System, scored: View, train: View | None, seed: int,
             guarded_fit(model, train.inputs, train.gold)
         return guarded_predict(model, scored.inputs), Training(FIT_ON_SPLIT, train.split, train.n_documents,
                                                                len(train.inputs.units), None, None, tuning)
-    pred, folds = cross_fit(system, scored, seed)
-    return pred, Training(CROSS_FITTED, scored.split, scored.n_documents, len(scored.inputs.units), folds, reason)
+    pred, protocol = cross_fit(system, scored, seed, folds=folds)
+    return pred, Training(CROSS_FITTED, scored.split, scored.n_documents, len(scored.inputs.units), protocol, reason)

@@ -13,7 +13,10 @@ from test_system_guard import BROKEN, plugin  # noqa: F401  (the fixture writing
 from benchmarks.run_speed import result_bytes
 from benchmarks.synthetic import generate
 from baselines import jobs, registry, run
+from baselines.data import load_bench
+from baselines.protocol import PROTOCOLS
 from baselines.system import System
+from baselines.training import DEFAULT_K
 from corpus.build import write_dataset
 from labels.cli import run as run_cli
 
@@ -127,3 +130,43 @@ def test_default_workers_and_a_bad_count(tmp_path, capsys):
     assert jobs.default_workers(37) == min(jobs.cores(), 37)
     assert run_code(tmp_path, "--workers", "0") == 2
     assert "--workers: 0: must be at least 1" in capsys.readouterr().err
+
+
+def _shared(dataset: str | None) -> jobs.Shared:
+    bench = load_bench(dataset)
+    tune = run.fit_bench(dataset, None, bench, PROTOCOLS["stance"].tune_split)
+    return jobs.Shared(bench, run.fit_bench(dataset, None, bench), tune, 0, 50)
+
+
+@pytest.mark.parametrize("task, condition, name", [("stance", "end-to-end", "fnc-logreg"),
+                                                   ("boilerplate", "end-to-end", "line-logreg")])
+def test_a_cross_fitted_jobs_folds_run_apart_and_score_as_the_whole_job(task, condition, name):
+    """The bundled dataset has no training documents: a learned system is cross-fitted, and a pool runs
+    its folds as tasks of their own; the job scored with them is the job run in one go."""
+    shared = _shared(None)
+    job = jobs.Job(task, condition, run.plan([task], [name], 0)[task][0])
+    assert jobs.cross_fitted(shared, job)
+    whole = jobs.run_job(shared, job).scored
+    done = [jobs.run_fold(shared, jobs.Fold(job, f)) for f in range(DEFAULT_K)]
+    ready = jobs.folded(job, done)
+    assert isinstance(ready, jobs.Job) and ready.folds.seconds == sum(d.seconds for d in done) > 0
+    apart = jobs.run_job(shared, ready).scored
+    assert apart.training == whole.training and apart.training.mode == "cross-fitted-fallback"
+    pd.testing.assert_frame_equal(apart.predictions, whole.predictions)
+    assert apart.values == whole.values and apart.ci == whole.ci and apart.macro == whole.macro
+
+
+def test_a_system_fitted_on_train_or_not_learned_is_one_task(synthetic_dataset):
+    shared = _shared(str(synthetic_dataset))
+    systems = run.plan(["boilerplate"], ["line-logreg", "oracle"], 0)["boilerplate"]
+    assert [jobs.cross_fitted(shared, jobs.Job("boilerplate", "end-to-end", s)) for s in systems] == [False, False]
+    bundled = _shared(None)
+    assert [jobs.cross_fitted(bundled, jobs.Job("boilerplate", "end-to-end", s)) for s in systems] == [True, False]
+
+
+def test_the_first_fold_that_cannot_run_is_the_jobs_outcome_as_in_one_process():
+    job = jobs.Job("stance", "gold-upstream", AlwaysAgree())
+    done = [jobs.FoldOutcome(pd.DataFrame(), 1.0), jobs.FoldOutcome(failed="fold 2 exploded"),
+            jobs.FoldOutcome(skipped="not installed"), jobs.FoldOutcome(failed="fold 4 exploded")]
+    assert jobs.folded(job, done) == jobs.Outcome(failed="fold 2 exploded")
+    assert jobs.folded(job, done[2:]) == jobs.Outcome(skipped="not installed")

@@ -215,55 +215,34 @@ def _round(value: Any, ndigits: int) -> Any:
 
 # ---------------------------------------------------------------------------- computation
 
-def _boilerplate(pairs: list[tuple[GoldDocument, GoldDocument]]) -> BoilerplateAgreement:
-    roles_a: list[str] = []
-    roles_b: list[str] = []
-    n_a = n_b = 0
-    for a, b in pairs:
-        by_unit = {(x.line, x.start, x.end): x.role for x in b.lines}
-        n_a, n_b = n_a + len(a.lines), n_b + len(b.lines)
-        for x in a.lines:
-            key = (x.line, x.start, x.end)
-            if key in by_unit:
-                roles_a.append(x.role)
-                roles_b.append(by_unit[key])
-    content_a = [scheme.is_content(r) for r in roles_a]
-    content_b = [scheme.is_content(r) for r in roles_b]
-    return BoilerplateAgreement(
-        lines=len(roles_a), lines_a=n_a, lines_b=n_b,
-        role_agreement=raw_agreement(roles_a, roles_b), role_kappa=cohen_kappa(roles_a, roles_b),
-        content_agreement=raw_agreement(content_a, content_b),
-        content_kappa=cohen_kappa(content_a, content_b),
-    )
+def _line_roles(a: GoldDocument, b: GoldDocument) -> tuple[list[str], list[str]]:
+    """The roles both passes give the lines both label, in pass A's order."""
+    by_unit = {(x.line, x.start, x.end): x.role for x in b.lines}
+    roles_a, roles_b = [], []
+    for x in a.lines:
+        key = (x.line, x.start, x.end)
+        if key in by_unit:
+            roles_a.append(x.role)
+            roles_b.append(by_unit[key])
+    return roles_a, roles_b
 
 
-def _span_f1(a: Counter, b: Counter) -> SpanF1:
-    return SpanF1(sum(a.values()), sum(b.values()), sum((a & b).values()))
+def _span_counts(a: Counter, b: Counter) -> tuple[int, int, int]:
+    """(|A|, |B|, matched) of two multisets of spans: additive over documents, whose spans never match."""
+    return sum(a.values()), sum(b.values()), sum((a & b).values())
 
 
-def _entities(pairs: list[tuple[GoldDocument, GoldDocument]]) -> EntityAgreement:
-    # Mentions keyed by document so that equal offsets in two documents never match.
-    strict_a, strict_b = Counter(), Counter()
-    for a, b in pairs:
-        strict_a.update((a.doc_id, e.start, e.end, e.type) for e in a.entities)
-        strict_b.update((a.doc_id, e.start, e.end, e.type) for e in b.entities)
-
-    def drop_type(c: Counter) -> Counter:
-        out: Counter = Counter()
-        for (doc, start, end, _), n in c.items():
-            out[(doc, start, end)] += n
-        return out
-
-    def of_type(c: Counter, t: str) -> Counter:
-        return Counter({k: n for k, n in c.items() if k[3] == t})
-
-    present = {k[3] for k in strict_a} | {k[3] for k in strict_b}
-    order = [t for t in scheme.ENTITY_TYPES if t in present] + sorted(present - set(scheme.ENTITY_TYPES))
-    return EntityAgreement(
-        strict=_span_f1(strict_a, strict_b),
-        boundary=_span_f1(drop_type(strict_a), drop_type(strict_b)),
-        by_type=tuple((t, _span_f1(of_type(strict_a, t), of_type(strict_b, t))) for t in order),
-    )
+def _entity_counts(a: GoldDocument, b: GoldDocument) -> dict[str | None, tuple[int, int, int]]:
+    """One document's span counts: strict under "strict", type ignored under None, and per type."""
+    strict_a = Counter((e.start, e.end, e.type) for e in a.entities)
+    strict_b = Counter((e.start, e.end, e.type) for e in b.entities)
+    counts: dict[str | None, tuple[int, int, int]] = {
+        "strict": _span_counts(strict_a, strict_b),
+        None: _span_counts(Counter(k[:2] for k in strict_a.elements()), Counter(k[:2] for k in strict_b.elements()))}
+    for t in {k[2] for k in strict_a} | {k[2] for k in strict_b}:
+        counts[f"type:{t}"] = _span_counts(Counter({k: n for k, n in strict_a.items() if k[2] == t}),
+                                           Counter({k: n for k, n in strict_b.items() if k[2] == t}))
+    return counts
 
 
 def _holder_span(doc: GoldDocument, s: StanceInstance, which: str) -> tuple[int, int]:
@@ -332,20 +311,61 @@ def stance_pairs(a: GoldDocument, b: GoldDocument) -> dict[str, list[tuple[Stanc
             "source": [(sa[i][0], sb[j][0]) for i, j in source]}
 
 
-def _stance(pairs: list[tuple[GoldDocument, GoldDocument]]) -> StanceAgreement:
-    counts: Counter = Counter()
-    labels: dict[str, list[tuple[str, str]]] = {"article": [], "source": []}
-    for a, b in pairs:
-        for level, matched in stance_pairs(a, b).items():
-            labels[level] += [(x.label, y.label) for x, y in matched]
-        counts.update({"article_a": len(_page(a)), "article_b": len(_page(b)),
-                       "source_a": sum(1 for s in a.stance if s.level == "source"),
-                       "source_b": sum(1 for s in b.stance if s.level == "source"),
-                       "claims_a": len(_claims(a)), "claims_b": len(_claims(b))})
+@dataclass(frozen=True)
+class _Share:
+    """One document's share of the pooled figures, computed once however often a resample draws it.
+    Pooling concatenates the documents' label pairs in order and adds their counts, so a pooled figure
+    is the one computed from every document's labels at once."""
+
+    doc_id: str
+    roles: tuple[list[str], list[str]]               # roles of the lines both passes label, A and B
+    content: tuple[list[bool], list[bool]]           # ... as is_content
+    lines: tuple[int, int]                            # lines each pass labels
+    spans: dict[str | None, tuple[int, int, int]]    # _entity_counts
+    stance: dict[str, list[tuple[str, str]]]         # matched (A, B) labels by level
+    stance_counts: Counter
+
+
+def _share(a: GoldDocument, b: GoldDocument) -> _Share:
+    roles_a, roles_b = _line_roles(a, b)
+    counts = Counter({"article_a": len(_page(a)), "article_b": len(_page(b)),
+                      "source_a": sum(1 for s in a.stance if s.level == "source"),
+                      "source_b": sum(1 for s in b.stance if s.level == "source"),
+                      "claims_a": len(_claims(a)), "claims_b": len(_claims(b))})
+    return _Share(a.doc_id, (roles_a, roles_b),
+                  ([scheme.is_content(r) for r in roles_a], [scheme.is_content(r) for r in roles_b]),
+                  (len(a.lines), len(b.lines)), _entity_counts(a, b),
+                  {level: [(x.label, y.label) for x, y in matched] for level, matched in stance_pairs(a, b).items()},
+                  counts)
+
+
+def _joined(lists) -> list:
+    return [x for part in lists for x in part]
+
+
+def _pool(shares: list[_Share]) -> Agreement:
+    """The figures pooled over the documents' shares (a document drawn twice counts twice)."""
+    roles_a, roles_b = _joined(s.roles[0] for s in shares), _joined(s.roles[1] for s in shares)
+    content_a, content_b = _joined(s.content[0] for s in shares), _joined(s.content[1] for s in shares)
+    boilerplate = BoilerplateAgreement(
+        lines=len(roles_a), lines_a=sum(s.lines[0] for s in shares), lines_b=sum(s.lines[1] for s in shares),
+        role_agreement=raw_agreement(roles_a, roles_b), role_kappa=cohen_kappa(roles_a, roles_b),
+        content_agreement=raw_agreement(content_a, content_b), content_kappa=cohen_kappa(content_a, content_b))
+
+    def span_f1(key: str | None) -> SpanF1:
+        return SpanF1(*(sum(s.spans.get(key, (0, 0, 0))[i] for s in shares) for i in range(3)))
+
+    present = {k[len("type:"):] for s in shares for k in s.spans if k and k.startswith("type:")}
+    order = [t for t in scheme.ENTITY_TYPES if t in present] + sorted(present - set(scheme.ENTITY_TYPES))
+    entities = EntityAgreement(strict=span_f1("strict"), boundary=span_f1(None),
+                               by_type=tuple((t, span_f1(f"type:{t}")) for t in order))
+    counts: Counter = sum((s.stance_counts for s in shares), Counter())
+    labels = {level: _joined(s.stance[level] for s in shares) for level in ("article", "source")}
     article = _level(counts["article_a"], counts["article_b"], labels["article"])
     source = _level(counts["source_a"], counts["source_b"], labels["source"])
     overall = _level(article.a + source.a, article.b + source.b, labels["article"] + labels["source"])
-    return StanceAgreement(article, source, overall, counts["claims_a"], counts["claims_b"])
+    stance = StanceAgreement(article, source, overall, counts["claims_a"], counts["claims_b"])
+    return Agreement(tuple(s.doc_id for s in shares), boilerplate, entities, stance)
 
 
 def agreement(pairs: list[tuple[GoldDocument, GoldDocument]]) -> Agreement:
@@ -365,7 +385,7 @@ def agreement(pairs: list[tuple[GoldDocument, GoldDocument]]) -> Agreement:
 
 
 def _pooled(pairs: list[tuple[GoldDocument, GoldDocument]]) -> Agreement:
-    return Agreement(tuple(a.doc_id for a, _ in pairs), _boilerplate(pairs), _entities(pairs), _stance(pairs))
+    return _pool([_share(a, b) for a, b in pairs])
 
 
 # The headline figures that get bootstrap intervals over documents.
@@ -389,10 +409,11 @@ def intervals(pairs: list[tuple[GoldDocument, GoldDocument]], resamples: int = 1
     """95% percentile bootstrap intervals of the headline figures, resampling documents with
     replacement and pooling each resample; None where no resample defines the figure."""
     agreement(pairs)  # the same refusals as the point estimate
+    shares = [_share(a, b) for a, b in pairs]  # each document matched once, not once per draw
     rng = np.random.default_rng(seed)
     draws: dict[str, list[float]] = {name: [] for name in HEADLINE}
     for _ in range(resamples):
-        ag = _pooled([pairs[i] for i in rng.integers(0, len(pairs), len(pairs))])
+        ag = _pool([shares[i] for i in rng.integers(0, len(pairs), len(pairs))])
         for name, figure in HEADLINE.items():
             value = figure(ag)
             if value is not None:

@@ -418,6 +418,37 @@ def test_per_document_figures_and_bootstrap_intervals_over_documents():
     assert intervals(same, resamples=50)["entities/strict_f1"] == (per["d"].entities.strict.f1,) * 2
 
 
+def test_a_resample_pools_the_documents_as_drawn_each_draw_counting():
+    """Each document is matched once (its share) and a resample pools the shares of its draws: the same
+    figures as the drawn documents' labels pooled from scratch."""
+    import numpy as np
+
+    from labels import agreement as module
+
+    pairs = [(DOC_A, DOC_B), (_copy(DOC_A, "e"), _copy(DOC_A, "e")), (_copy(DOC_A, "f"), _copy(DOC_B, "f"))]
+    drawn = [pairs[0], pairs[0], pairs[2], pairs[1]]
+    pooled, per = module._pooled(drawn), per_document(pairs)
+    assert pooled.documents == ("d", "d", "f", "e")
+    assert pooled.entities.strict == SpanF1(*(sum(getattr(per[a.doc_id].entities.strict, k) for a, _ in drawn)
+                                              for k in ("a", "b", "matched")))
+    assert pooled.stance.overall.matched == sum(per[a.doc_id].stance.overall.matched for a, _ in drawn)
+
+    def roles(a, b):
+        by_line = {(x.line, x.start, x.end): x.role for x in b.lines}
+        return [(x.role, by_line[k]) for x in a.lines if (k := (x.line, x.start, x.end)) in by_line]
+
+    both = [r for a, b in drawn for r in roles(a, b)]
+    assert pooled.boilerplate.lines == len(both) and pooled.boilerplate.lines_a == 4 * len(DOC_A.lines)
+    assert pooled.boilerplate.role_kappa == pytest.approx(cohen_kappa_score(*zip(*both)), abs=1e-12)
+    rng, draws = np.random.default_rng(4), {name: [] for name in HEADLINE}
+    for _ in range(30):
+        ag = module._pooled([pairs[i] for i in rng.integers(0, 3, 3)])
+        for name, figure in HEADLINE.items():
+            draws[name].append(figure(ag))
+    assert intervals(pairs, resamples=30, seed=4) == {
+        name: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for name, v in draws.items()}
+
+
 def test_a_draft_is_refused():
     draft = _copy(DOC_B, "d", status="draft", history=(Step("drafted", "capitalised"),))
     with pytest.raises(UserError, match="^d: pass B is a draft: agreement is measured between people's "

@@ -102,26 +102,25 @@ def intervals(stats: np.ndarray, resamples: Resamples | FixedResamples,
     was drawn); its interval is taken over the resamples that have it. With `aggregate_many`
     (baselines.metrics.Metric) every resample is aggregated in one call.
     """
-    sums = resamples.sums(stats)
-    if aggregate_many is None:
-        draws = [aggregate(row) for row in sums]
-        keys = dict.fromkeys(k for d in draws for k in d)
-        columns = {key: np.array([d.get(key, np.nan) for d in draws], dtype=float) for key in keys}
-    else:
-        columns = _in_order_met(aggregate_many(sums), sums, aggregate)
     alpha = (1 - CONFIDENCE) / 2
     out = {}
-    for key, values in columns.items():
+    for key, values in _columns(resamples.sums(stats), aggregate, aggregate_many).items():
         lo, hi = np.nanquantile(values, [alpha, 1 - alpha])
         out[key] = Interval(float(lo), float(hi))
     return out
 
 
-def _in_order_met(many: dict[str, np.ndarray], sums: np.ndarray,
-                  aggregate: Callable[[np.ndarray], dict[str, float]]) -> dict[str, np.ndarray]:
-    """aggregate_many's columns in the order aggregate, called resample by resample, first gives their
-    keys: aggregate is called on the resamples where some key first appears, which also checks the two
-    agree there."""
+def _columns(sums: np.ndarray, aggregate: Callable[[np.ndarray], dict[str, float]],
+             aggregate_many: Callable[[np.ndarray], dict[str, np.ndarray]] | None) -> dict[str, np.ndarray]:
+    """Every aggregated value over the resamples (NaN where a resample has none), keys in the order the
+    resamples first give them: resample by resample, or in one call with aggregate_many, whose columns
+    are put in that order by calling aggregate on the resamples where some key first appears (which
+    also checks that the two agree there)."""
+    if aggregate_many is None:
+        draws = [aggregate(row) for row in sums]
+        keys = dict.fromkeys(k for d in draws for k in d)
+        return {key: np.array([d.get(key, np.nan) for d in draws], dtype=float) for key in keys}
+    many = aggregate_many(sums)
     first = {key: int(np.argmax(present)) for key, column in many.items() if (present := ~np.isnan(column)).any()}
     ordered: dict[str, np.ndarray] = {}
     for b in sorted(set(first.values())):
@@ -132,19 +131,6 @@ def _in_order_met(many: dict[str, np.ndarray], sums: np.ndarray,
     if len(ordered) != len(first):
         raise ValueError(f"aggregate_many gives keys aggregate never does: {sorted(set(first) - set(ordered))}")
     return ordered
-
-
-def _each(sums: np.ndarray, aggregate: Callable[[np.ndarray], dict[str, float]],
-          aggregate_many: Callable[[np.ndarray], dict[str, np.ndarray]] | None, key: str) -> np.ndarray:
-    """Every resample's value of key, NaN where it has none: in one call with aggregate_many (checked
-    against aggregate on the first resample that has it), else resample by resample."""
-    if aggregate_many is None or not len(sums):
-        return np.array([aggregate(r).get(key, np.nan) for r in sums], dtype=float)
-    column = aggregate_many(sums).get(key, np.full(len(sums), np.nan))
-    present = np.flatnonzero(~np.isnan(column))
-    if len(present) and column[present[0]] != aggregate(sums[present[0]])[key]:
-        raise ValueError(f"aggregate_many disagrees with aggregate on {key!r} in resample {present[0]}")
-    return column
 
 
 @dataclass(frozen=True)
@@ -169,7 +155,9 @@ def paired(stats_a: np.ndarray, stats_b: np.ndarray, resamples: Resamples | Fixe
     resamples where both systems have it, as `intervals` takes its interval."""
     k = stats_a.shape[1]
     both = resamples.sums(np.hstack([stats_a, stats_b]))
-    diff = _each(both[:, :k], aggregate, aggregate_many, key) - _each(both[:, k:], aggregate, aggregate_many, key)
+    a, b = (_columns(sums, aggregate, aggregate_many).get(key, np.full(len(sums), np.nan))
+            for sums in (both[:, :k], both[:, k:]))
+    diff = a - b
     diff = diff[~np.isnan(diff)]
     if not len(diff):
         raise ValueError(f"no resample has a value {key!r} for both systems")

@@ -18,9 +18,9 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from typing import Callable, TypeVar
 
 import pandas as pd
-
 from tqdm import tqdm
 
 from labels.cli import CheckFailed
@@ -35,6 +35,7 @@ from baselines.tasks import TASKS
 from baselines.training import DEFAULT_K, Folds, cross_fit_fold, fallback_reason
 
 JOB_THREADS = 1
+T = TypeVar("T")
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
                      "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -88,16 +89,6 @@ class Fold:
 
 
 @dataclass(frozen=True)
-class FoldOutcome:
-    """A fold's predictions (None for an empty fold) and seconds, or why the system could not run."""
-
-    part: pd.DataFrame | None = None
-    seconds: float = 0.0
-    skipped: str | None = None
-    failed: str | None = None
-
-
-@dataclass(frozen=True)
 class Outcome:
     """A job's result: scored, or skipped (the system cannot run here), or failed, with the reason."""
 
@@ -106,20 +97,30 @@ class Outcome:
     failed: str | None = None
 
 
-def run_job(shared: Shared, job: Job) -> Outcome:
-    """One job, with one BLAS and OpenMP thread in one process as in a pool: a multi-threaded BLAS
-    sums in an order that depends on its thread count, and a number must not depend on --workers."""
+FoldPart = tuple[pd.DataFrame | None, float]  # a fold's predictions (None for an empty fold) and seconds
+
+
+def _contained(work: Callable[[], T]) -> T | Outcome:
+    """work() with one BLAS and OpenMP thread, in one process as in a pool (a multi-threaded BLAS sums
+    in an order that depends on its thread count, and a number must not depend on --workers); a
+    system that cannot run gives the Outcome that says why."""
     from threadpoolctl import threadpool_limits
 
-    scored_view, train_view, tune_view = shared.views(job.task, job.condition)
     try:
         with threadpool_limits(limits=JOB_THREADS):
-            return Outcome(scored=run_one(job.system, scored_view, shared.resampled(job.task, job.condition),
-                                          shared.seed, train_view, tune_view, job.folds))
+            return work()
     except SystemUnavailable as why:
         return Outcome(skipped=str(why))
     except SystemFailed as why:
         return Outcome(failed=str(why))
+
+
+def run_job(shared: Shared, job: Job) -> Outcome:
+    """One job, scored (with its folds when they were made apart)."""
+    scored_view, train_view, tune_view = shared.views(job.task, job.condition)
+    done = _contained(lambda: run_one(job.system, scored_view, shared.resampled(job.task, job.condition),
+                                      shared.seed, train_view, tune_view, job.folds))
+    return done if isinstance(done, Outcome) else Outcome(scored=done)
 
 
 def cross_fitted(shared: Shared, job: Job) -> bool:
@@ -128,29 +129,21 @@ def cross_fitted(shared: Shared, job: Job) -> bool:
     return job.system.learned and not job.system.sees_gold and fallback_reason(scored_view, train_view) is not None
 
 
-def run_fold(shared: Shared, task: Fold) -> FoldOutcome:
-    """One fold, on one thread as run_job; its failure reads as the whole job's would."""
-    from threadpoolctl import threadpool_limits
-
+def run_fold(shared: Shared, task: Fold) -> FoldPart | Outcome:
+    """One fold, contained as run_job is; its failure reads as the whole job's would."""
     scored_view = shared.views(task.job.task, task.job.condition)[0]
     started = time.perf_counter()
-    try:
-        with threadpool_limits(limits=JOB_THREADS):
-            part = cross_fit_fold(task.job.system, scored_view, shared.seed, task.fold)
-    except SystemUnavailable as why:
-        return FoldOutcome(skipped=str(why))
-    except SystemFailed as why:
-        return FoldOutcome(failed=str(why))
-    return FoldOutcome(part, time.perf_counter() - started)
+    part = _contained(lambda: cross_fit_fold(task.job.system, scored_view, shared.seed, task.fold))
+    return part if isinstance(part, Outcome) else (part, time.perf_counter() - started)
 
 
-def folded(job: Job, done: list[FoldOutcome]) -> Job | Outcome:
+def folded(job: Job, done: list[FoldPart | Outcome]) -> Job | Outcome:
     """The job to score with its folds, or the outcome of its first fold (in fold order) that could not
     run: the one a single process would have stopped at."""
-    stopped = next((d for d in done if d.skipped or d.failed), None)
+    stopped = next((d for d in done if isinstance(d, Outcome)), None)
     if stopped is not None:
-        return Outcome(skipped=stopped.skipped, failed=stopped.failed)
-    return replace(job, folds=Folds(tuple(d.part for d in done), sum(d.seconds for d in done)))
+        return stopped
+    return replace(job, folds=Folds(tuple(part for part, _ in done), sum(seconds for _, seconds in done)))
 
 
 def default_workers(jobs: int) -> int:
@@ -185,7 +178,7 @@ def _run_in_worker(job: Job) -> Outcome:
     return run_job(_WORKER_SHARED, job)
 
 
-def _run_fold_in_worker(task: Fold) -> FoldOutcome:
+def _run_fold_in_worker(task: Fold) -> FoldPart | Outcome:
     assert _WORKER_SHARED is not None, "worker not started"
     return run_fold(_WORKER_SHARED, task)
 

@@ -232,17 +232,17 @@ def _span_counts(a: Counter, b: Counter) -> tuple[int, int, int]:
     return sum(a.values()), sum(b.values()), sum((a & b).values())
 
 
-def _entity_counts(a: GoldDocument, b: GoldDocument) -> dict[str | None, tuple[int, int, int]]:
-    """One document's span counts: strict under "strict", type ignored under None, and per type."""
+def _entity_counts(a: GoldDocument, b: GoldDocument) -> tuple[tuple[int, int, int], tuple[int, int, int],
+                                                               dict[str, tuple[int, int, int]]]:
+    """One document's span counts: strict, with the type ignored, and per type (of either pass)."""
     strict_a = Counter((e.start, e.end, e.type) for e in a.entities)
     strict_b = Counter((e.start, e.end, e.type) for e in b.entities)
-    counts: dict[str | None, tuple[int, int, int]] = {
-        "strict": _span_counts(strict_a, strict_b),
-        None: _span_counts(Counter(k[:2] for k in strict_a.elements()), Counter(k[:2] for k in strict_b.elements()))}
-    for t in {k[2] for k in strict_a} | {k[2] for k in strict_b}:
-        counts[f"type:{t}"] = _span_counts(Counter({k: n for k, n in strict_a.items() if k[2] == t}),
-                                           Counter({k: n for k, n in strict_b.items() if k[2] == t}))
-    return counts
+    by_type = {t: _span_counts(Counter({k: n for k, n in strict_a.items() if k[2] == t}),
+                               Counter({k: n for k, n in strict_b.items() if k[2] == t}))
+               for t in {k[2] for k in strict_a} | {k[2] for k in strict_b}}
+    return (_span_counts(strict_a, strict_b),
+            _span_counts(Counter(k[:2] for k in strict_a.elements()), Counter(k[:2] for k in strict_b.elements())),
+            by_type)
 
 
 def _holder_span(doc: GoldDocument, s: StanceInstance, which: str) -> tuple[int, int]:
@@ -321,7 +321,9 @@ class _Share:
     roles: tuple[list[str], list[str]]               # roles of the lines both passes label, A and B
     content: tuple[list[bool], list[bool]]           # ... as is_content
     lines: tuple[int, int]                            # lines each pass labels
-    spans: dict[str | None, tuple[int, int, int]]    # _entity_counts
+    strict: tuple[int, int, int]                      # (|A|, |B|, matched) of the entity spans
+    boundary: tuple[int, int, int]                    # ... with the type ignored
+    by_type: dict[str, tuple[int, int, int]]          # ... of each type either pass has
     stance: dict[str, list[tuple[str, str]]]         # matched (A, B) labels by level
     stance_counts: Counter
 
@@ -334,7 +336,7 @@ def _share(a: GoldDocument, b: GoldDocument) -> _Share:
                       "claims_a": len(_claims(a)), "claims_b": len(_claims(b))})
     return _Share(a.doc_id, (roles_a, roles_b),
                   ([scheme.is_content(r) for r in roles_a], [scheme.is_content(r) for r in roles_b]),
-                  (len(a.lines), len(b.lines)), _entity_counts(a, b),
+                  (len(a.lines), len(b.lines)), *_entity_counts(a, b),
                   {level: [(x.label, y.label) for x, y in matched] for level, matched in stance_pairs(a, b).items()},
                   counts)
 
@@ -352,13 +354,15 @@ def _pool(shares: list[_Share]) -> Agreement:
         role_agreement=raw_agreement(roles_a, roles_b), role_kappa=cohen_kappa(roles_a, roles_b),
         content_agreement=raw_agreement(content_a, content_b), content_kappa=cohen_kappa(content_a, content_b))
 
-    def span_f1(key: str | None) -> SpanF1:
-        return SpanF1(*(sum(s.spans.get(key, (0, 0, 0))[i] for s in shares) for i in range(3)))
+    def span_f1(counts) -> SpanF1:
+        counts = list(counts)
+        return SpanF1(*(sum(c[i] for c in counts) for i in range(3)))
 
-    present = {k[len("type:"):] for s in shares for k in s.spans if k and k.startswith("type:")}
+    present = {t for s in shares for t in s.by_type}
     order = [t for t in scheme.ENTITY_TYPES if t in present] + sorted(present - set(scheme.ENTITY_TYPES))
-    entities = EntityAgreement(strict=span_f1("strict"), boundary=span_f1(None),
-                               by_type=tuple((t, span_f1(f"type:{t}")) for t in order))
+    entities = EntityAgreement(strict=span_f1(s.strict for s in shares), boundary=span_f1(s.boundary for s in shares),
+                               by_type=tuple((t, span_f1(s.by_type.get(t, (0, 0, 0)) for s in shares))
+                                             for t in order))
     counts: Counter = sum((s.stance_counts for s in shares), Counter())
     labels = {level: _joined(s.stance[level] for s in shares) for level in ("article", "source")}
     article = _level(counts["article_a"], counts["article_b"], labels["article"])

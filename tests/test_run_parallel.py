@@ -149,7 +149,7 @@ def test_a_cross_fitted_jobs_folds_run_apart_and_score_as_the_whole_job(task, co
     whole = jobs.run_job(shared, job).scored
     done = [jobs.run_fold(shared, jobs.Fold(job, f)) for f in range(DEFAULT_K)]
     ready = jobs.folded(job, done)
-    assert isinstance(ready, jobs.Job) and ready.folds.seconds == sum(d.seconds for d in done) > 0
+    assert isinstance(ready, jobs.Job) and ready.folds.seconds == sum(seconds for _, seconds in done) > 0
     apart = jobs.run_job(shared, ready).scored
     assert apart.training == whole.training and apart.training.mode == "cross-fitted-fallback"
     pd.testing.assert_frame_equal(apart.predictions, whole.predictions)
@@ -166,7 +166,7 @@ def test_a_system_fitted_on_train_or_not_learned_is_one_task(synthetic_dataset):
 
 def test_the_first_fold_that_cannot_run_is_the_jobs_outcome_as_in_one_process():
     job = jobs.Job("stance", "gold-upstream", AlwaysAgree())
-    done = [jobs.FoldOutcome(pd.DataFrame(), 1.0), jobs.FoldOutcome(failed="fold 2 exploded"),
-            jobs.FoldOutcome(skipped="not installed"), jobs.FoldOutcome(failed="fold 4 exploded")]
+    done = [(pd.DataFrame(), 1.0), jobs.Outcome(failed="fold 2 exploded"),
+            jobs.Outcome(skipped="not installed"), jobs.Outcome(failed="fold 4 exploded")]
     assert jobs.folded(job, done) == jobs.Outcome(failed="fold 2 exploded")
     assert jobs.folded(job, done[2:]) == jobs.Outcome(skipped="not installed")

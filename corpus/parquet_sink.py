@@ -41,13 +41,14 @@ class ParquetSink:
     def __init__(self, root: Path):
         self.root = root
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
-        self._buffers: dict[tuple[str, str], list[pa.RecordBatch]] = {}
+        self._buffers: dict[tuple[str, str], list[tuple[pa.RecordBatch, int, int]]] = {}  # (batch, start, length)
         self._buffered: dict[tuple[str, str], int] = {}
         self.counts: dict[tuple[str, str], int] = {}
 
     def extend(self, config: str, split: str, part: RowRange) -> None:
         """Buffer a document's rows of a config, flushing at exactly every BATCH_ROWS rows (so row
-        groups do not depend on how the rows arrive)."""
+        groups do not depend on how the rows arrive). Rows that continue the last buffered range of
+        the same batch lengthen it: a flush then concatenates a chunk's run, not one slice per document."""
         key = (config, split)
         buf = self._buffers.setdefault(key, [])
         self.counts[key] = self.counts.get(key, 0) + part.length
@@ -55,7 +56,10 @@ class ParquetSink:
         start, end = part.start, part.start + part.length
         while start < end:
             take = min(size - self._buffered.get(key, 0), end - start)
-            buf.append(part.batch.slice(start, take))
+            if buf and buf[-1][0] is part.batch and buf[-1][1] + buf[-1][2] == start:
+                buf[-1] = (part.batch, buf[-1][1], buf[-1][2] + take)
+            else:
+                buf.append((part.batch, start, take))
             self._buffered[key] = self._buffered.get(key, 0) + take
             start += take
             if self._buffered[key] >= size:
@@ -69,7 +73,8 @@ class ParquetSink:
         writer = self._writers.get(key)
         if writer is None:
             writer = self._writers[key] = self._open(config, split)
-        writer.write_table(pa.Table.from_batches(self._buffers[key], schema=SCHEMAS[config]).combine_chunks())
+        parts = [batch.slice(start, length) for batch, start, length in self._buffers[key]]
+        writer.write_table(pa.Table.from_batches(parts, schema=SCHEMAS[config]).combine_chunks())
         self._buffers[key], self._buffered[key] = [], 0
 
     def close(self, metadata: dict[str, str], splits: set[str]) -> None:

@@ -176,6 +176,25 @@ def test_the_sink_cuts_row_groups_at_the_same_rows_however_rows_arrive(tmp_path,
     assert [groups.row_group(i).num_rows for i in range(groups.num_row_groups)] == [4, 4, 3]
 
 
+def test_the_sink_joins_only_ranges_that_continue_each_other_in_the_same_batch(tmp_path, monkeypatch):
+    monkeypatch.setitem(parquet_sink.BATCH_ROWS, "boilerplate", 4)
+
+    def batch(first: int):
+        return to_batch("boilerplate", {"doc_id": ["d"] * 11, "line": list(range(first, first + 11)),
+                                        "start": [0] * 11, "end": [1] * 11, "text": ["x"] * 11,
+                                        "xpath": [None] * 11, "role": [0] * 11, "is_content": [False] * 11})
+
+    a, b = batch(0), batch(100)   # b's rows 3..5 sit where a's would continue a's rows 0..2
+    sink = ParquetSink(tmp_path)
+    for part in (RowRange(a, 0, 3), RowRange(b, 3, 3), RowRange(a, 8, 2), RowRange(a, 6, 2), RowRange(a, 10, 1)):
+        sink.extend("boilerplate", "test", part)
+    sink.close({"version": "0.0.0", "fingerprint": "0" * 16}, {"test"})
+    import pyarrow.parquet as pq
+    written = pq.ParquetFile(next((tmp_path / "data" / "boilerplate").glob("*.parquet")))
+    assert written.read().column("line").to_pylist() == [0, 1, 2, 103, 104, 105, 8, 9, 6, 7, 10]
+    assert [written.metadata.row_group(i).num_rows for i in range(written.metadata.num_row_groups)] == [4, 4, 3]
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-2**31, 2**31 - 1) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),

@@ -26,7 +26,7 @@ def canonical(row: Any) -> bytes:
     return orjson.dumps(row, option=orjson.OPT_SORT_KEYS)
 
 
-_canonical_lines = partial(orjson.dumps, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+canonical_lines = partial(orjson.dumps, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def schema_description() -> dict[str, list[list[Any]]]:
@@ -58,7 +58,7 @@ def columns_digest(doc_id: str, split: str, rows: Mapping[str, Mapping[str, list
         if len(set(keys)) < len(keys):  # equal keys: the definition orders such rows by their bytes
             return document_digest(doc_id, split, {c: _records(cols) for c, cols in rows.items()})
         order = sorted(range(len(keys)), key=keys.__getitem__)
-        h.update(b"".join(map(_canonical_lines, map(_records(columns).__getitem__, order))))
+        h.update(b"".join(map(canonical_lines, map(_records(columns).__getitem__, order))))
     return h.hexdigest()
 
 

@@ -101,6 +101,41 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
+@dataclass(frozen=True)
+class KappaCounts:
+    """Two label sequences as counts, which add over documents: cohen_kappa of concatenated sequences
+    from their counts alone, with the same bits (the categories are kept in first-appearance order,
+    the order cohen_kappa sums p_e in)."""
+
+    first_a: tuple[Hashable, ...]   # a's categories in the order they first appear in a
+    first_b: tuple[Hashable, ...]
+    count_a: dict[Hashable, int]
+    count_b: dict[Hashable, int]
+    agree: int
+    n: int
+
+    @classmethod
+    def of(cls, a: Sequence[Hashable], b: Sequence[Hashable]) -> "KappaCounts":
+        count_a, count_b = Counter(a), Counter(b)
+        return cls(tuple(count_a), tuple(count_b), dict(count_a), dict(count_b),
+                   sum(x == y for x, y in zip(a, b)), len(a))
+
+
+def pooled_kappa(parts: Sequence[KappaCounts]) -> float | None:
+    """cohen_kappa of the parts' sequences concatenated in order (a with a, b with b)."""
+    n = sum(p.n for p in parts)
+    if n == 0:
+        return None
+    categories = dict.fromkeys(c for p in parts for c in p.first_a)
+    categories.update(dict.fromkeys(c for p in parts for c in p.first_b))
+    if len(categories) == 1:
+        return 1.0
+    pa = np.array([sum(p.count_a.get(c, 0) for p in parts) for c in categories]) / n
+    pb = np.array([sum(p.count_b.get(c, 0) for p in parts) for c in categories]) / n
+    p_o, p_e = sum(p.agree for p in parts) / n, float(pa @ pb)
+    return (p_o - p_e) / (1.0 - p_e)
+
+
 # ---------------------------------------------------------------------------- figures
 
 @dataclass(frozen=True)
@@ -326,6 +361,9 @@ class _Share:
     by_type: dict[str, tuple[int, int, int]]          # ... of each type either pass has
     stance: dict[str, list[tuple[str, str]]]         # matched (A, B) labels by level
     stance_counts: Counter
+    role_counts: KappaCounts                          # roles and content as counts, for resamples
+    content_counts: KappaCounts
+    agreeing: dict[str, int]                          # matched stance pairs with equal labels by level
 
 
 def _share(a: GoldDocument, b: GoldDocument) -> _Share:
@@ -334,11 +372,11 @@ def _share(a: GoldDocument, b: GoldDocument) -> _Share:
                       "source_a": sum(1 for s in a.stance if s.level == "source"),
                       "source_b": sum(1 for s in b.stance if s.level == "source"),
                       "claims_a": len(_claims(a)), "claims_b": len(_claims(b))})
-    return _Share(a.doc_id, (roles_a, roles_b),
-                  ([scheme.is_content(r) for r in roles_a], [scheme.is_content(r) for r in roles_b]),
-                  (len(a.lines), len(b.lines)), *_entity_counts(a, b),
-                  {level: [(x.label, y.label) for x, y in matched] for level, matched in stance_pairs(a, b).items()},
-                  counts)
+    content = ([scheme.is_content(r) for r in roles_a], [scheme.is_content(r) for r in roles_b])
+    labels = {level: [(x.label, y.label) for x, y in matched] for level, matched in stance_pairs(a, b).items()}
+    return _Share(a.doc_id, (roles_a, roles_b), content, (len(a.lines), len(b.lines)), *_entity_counts(a, b),
+                  labels, counts, KappaCounts.of(roles_a, roles_b), KappaCounts.of(*content),
+                  {level: sum(x == y for x, y in pairs) for level, pairs in labels.items()})
 
 
 def _joined(lists) -> list:
@@ -402,6 +440,32 @@ HEADLINE: dict[str, Any] = {
 }
 
 
+def _strict_f1(shares: list[_Share]) -> float | None:
+    return _ratio(2 * sum(s.strict[2] for s in shares), sum(s.strict[0] + s.strict[1] for s in shares))
+
+
+def _overall_agreement(shares: list[_Share]) -> float | None:
+    return _ratio(sum(s.agreeing["article"] + s.agreeing["source"] for s in shares),
+                  sum(len(s.stance["article"]) + len(s.stance["source"]) for s in shares))
+
+
+def _source_f1(shares: list[_Share]) -> float | None:
+    return _ratio(2 * sum(s.agreeing["source"] for s in shares),
+                  sum(s.stance_counts["source_a"] + s.stance_counts["source_b"] for s in shares))
+
+
+# Each headline figure of a resample from its drawn shares' counts: the value HEADLINE gives of the
+# shares pooled (_pool), bit for bit, without pooling every figure of every resample.
+RESAMPLED: dict[str, Any] = {
+    "boilerplate/role_kappa": lambda shares: pooled_kappa([s.role_counts for s in shares]),
+    "boilerplate/content_kappa": lambda shares: pooled_kappa([s.content_counts for s in shares]),
+    "entities/strict_f1": _strict_f1,
+    "stance/overall_agreement": _overall_agreement,
+    "stance/source_f1": _source_f1,
+}
+assert RESAMPLED.keys() == HEADLINE.keys()
+
+
 def per_document(pairs: list[tuple[GoldDocument, GoldDocument]]) -> dict[str, Agreement]:
     """Every figure for each document alone, by doc_id."""
     agreement(pairs)  # the same refusals as the pooled figures
@@ -417,9 +481,9 @@ def intervals(pairs: list[tuple[GoldDocument, GoldDocument]], resamples: int = 1
     rng = np.random.default_rng(seed)
     draws: dict[str, list[float]] = {name: [] for name in HEADLINE}
     for _ in range(resamples):
-        ag = _pool([shares[i] for i in rng.integers(0, len(pairs), len(pairs))])
-        for name, figure in HEADLINE.items():
-            value = figure(ag)
+        drawn = [shares[i] for i in rng.integers(0, len(pairs), len(pairs))]
+        for name, figure in RESAMPLED.items():
+            value = figure(drawn)
             if value is not None:
                 draws[name].append(value)
     return {name: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) if v else None

@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from conftest import ROOT, SEED_ID, cli
-from labels.agreement import (HEADLINE, Agreement, SpanF1, agreement, cohen_kappa, intervals, load_pairs,
-                              per_document, raw_agreement, stance_pairs)
+from labels.agreement import (HEADLINE, Agreement, KappaCounts, SpanF1, agreement, cohen_kappa, intervals,
+                              load_pairs, per_document, pooled_kappa, raw_agreement, stance_pairs)
 from labels.cli import UserError
 from labels.model import Entity, GoldDocument, LineLabel, Span, StanceInstance, load
 from labels.status import Step
@@ -446,6 +447,37 @@ def test_a_resample_pools_the_documents_as_drawn_each_draw_counting():
         for name, figure in HEADLINE.items():
             draws[name].append(figure(ag))
     assert intervals(pairs, resamples=30, seed=4) == {
+        name: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for name, v in draws.items()}
+
+
+_PARTS = st.lists(st.integers(0, 12).flatmap(lambda n: st.tuples(
+    st.lists(st.sampled_from("abcd"), min_size=n, max_size=n), st.lists(st.sampled_from("abce"), min_size=n, max_size=n))),
+    max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PARTS)
+def test_kappa_pooled_from_counts_is_the_kappa_of_the_joined_sequences_bit_for_bit(parts):
+    joined_a, joined_b = [x for a, _ in parts for x in a], [y for _, b in parts for y in b]
+    assert pooled_kappa([KappaCounts.of(a, b) for a, b in parts]) == cohen_kappa(joined_a, joined_b)
+
+
+def test_intervals_on_the_real_passes_are_those_of_each_resample_pooled_from_scratch():
+    """Resamples take their figures from the drawn documents' counts; pooling every drawn document's
+    labels again gives the same intervals, exactly (every pair of passes whose page is at hand)."""
+    import numpy as np
+
+    from labels import agreement as module
+
+    pairs = load_pairs(PASS_A, PASS_B)
+    assert len(pairs) >= 10
+    rng, draws = np.random.default_rng(3), {name: [] for name in HEADLINE}
+    for _ in range(200):
+        ag = module._pooled([pairs[i] for i in rng.integers(0, len(pairs), len(pairs))])
+        for name, figure in HEADLINE.items():
+            if figure(ag) is not None:
+                draws[name].append(figure(ag))
+    assert intervals(pairs, resamples=200, seed=3) == {
         name: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for name, v in draws.items()}
 
 

@@ -10,7 +10,6 @@ digest, so a shifted offset is caught exactly as a wrong surface would be.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any
@@ -61,9 +60,19 @@ def is_redacted(data: Any) -> bool:
     return False
 
 
+def _copied(value: Any) -> Any:
+    """A copy of decoded JSON (objects and arrays copied, scalars shared): what copy.deepcopy gives
+    of it, several times faster, as a build restores every redacted label file."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
+
+
 def redact(data: dict) -> dict:
     """The committed form: every surface replaced by its digest (a page target by its span's)."""
-    out = copy.deepcopy(data)
+    out = _copied(data)
     for _, _, obj in _spans(out):
         if isinstance(obj.get("text"), str):
             obj[DIGEST_KEY] = digest(obj.pop("text"))
@@ -76,7 +85,7 @@ def redact(data: dict) -> dict:
 def restore(data: dict, text: str) -> tuple[dict, list[tuple[str, str, str]]]:
     """Surfaces put back from the document text; (record, field, message) for each digest that
     does not match what the offsets select."""
-    out = copy.deepcopy(data)
+    out = _copied(data)
     problems: list[tuple[str, str, str]] = []
     for record, fld, obj in _spans(out):
         if DIGEST_KEY not in obj:

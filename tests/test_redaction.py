@@ -25,8 +25,11 @@ def test_redact_then_restore_gives_back_the_file_exactly():
     page_targets = [s for s in hidden["stance"] if s["target_origin"] == "page"]
     assert page_targets and all("target" not in s and "target_sha256" in s for s in page_targets)
     assert redaction.is_redacted(hidden) and not redaction.is_redacted(data)
+    kept = json.dumps(hidden)
     restored, problems = redaction.restore(hidden, SEED_TEXT)
     assert (restored, problems) == (data, [])
+    # neither call changes what it was given (each works on its own copy, evidence lists included)
+    assert json.dumps(hidden) == kept and data == json.loads(SEED_GOLD.read_text(encoding="utf-8"))
 
 
 def test_a_shifted_offset_is_caught_by_its_digest():

@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import sys
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from labels.cli import UserError, run
 from labels.userfiles import read_text
@@ -28,6 +29,7 @@ from corpus.fingerprint import Fingerprint
 from corpus.lock import corpus_lock
 from corpus.parquet_sink import ParquetSink
 from corpus.pool import default_workers, ordered_map
+from corpus.progress import Progress
 from corpus.sources import DEFAULT, Sources
 from corpus.summary import Summary
 
@@ -48,13 +50,15 @@ def check_version(sources: Sources) -> str:
     return version
 
 
-def write_dataset(sources: Sources, out: Path, workers: int | None = None, client: Client | None = None) -> Summary:
+def write_dataset(sources: Sources, out: Path, workers: int | None = None, client: Client | None = None,
+                  report: TextIO | None = None) -> Summary:
     """Stream every document through validation and row building into out/ (which must be new).
 
     The per-document work runs in a process pool of `workers` (default: all cores when the
     corpus is large enough to pay for one), or on the workers of a Dask `client`, which also read
     the shards of a sharded corpus (corpus/shards.py); its results are taken in build order and
-    written here, so the output is the same whatever runs the work."""
+    written here, so the output is the same whatever runs the work. A long build's progress goes
+    to `report` (corpus/progress.py)."""
     summary = Summary(version=check_version(sources), watched=card.with_passes(sources))
     fingerprint = Fingerprint()
     sink = ParquetSink(out)
@@ -62,12 +66,15 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None, clien
     if client is None and not shards.is_sharded(sources):
         order = build_order(sources)
         workers = default_workers(len(order)) if workers is None else workers
-        works, orphans = ordered_map(partial(work_on_chunk, sources), order, workers), None
+        works, orphans, total = ordered_map(partial(work_on_chunk, sources), order, workers), None, len(order)
     else:
-        works, orphans = shards.sharded_works(
+        works, orphans, total = shards.sharded_works(
             sources, shards.dask_mapper(client) if client is not None else shards.pool_mapper(workers))
+    progress = Progress(total, report) if report is not None else None
     seen: set[str] = set()  # for the orphan check here; the shards' orphans were found where they were read
     for done in works:
+        if progress is not None:
+            progress.advance()
         if orphans is None:
             seen.add(done.doc_id)
         if done.problems:
@@ -102,7 +109,7 @@ def write_dataset(sources: Sources, out: Path, workers: int | None = None, clien
 
 
 def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | None = None,
-          client: Client | None = None) -> Summary:
+          client: Client | None = None, report: TextIO | None = None) -> Summary:
     """Build into a staging sibling of out, then swap it in whole, under the corpus lock; on any
     failure out is untouched. The first build of a new version records its fingerprint."""
     out = out or sources.dataset_dir
@@ -110,7 +117,7 @@ def build(sources: Sources = DEFAULT, out: Path | None = None, workers: int | No
         stage = new_stage(out)
         try:
             with writing(out):
-                summary = write_dataset(sources, stage, workers, client)
+                summary = write_dataset(sources, stage, workers, client, report)
             why = releases.problem(sources, summary.version, summary.fingerprint)
             if why:
                 raise UserError(f"{sources.version_file}: {why}")
@@ -160,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             else ClusterSpec(local_workers=args.dask_local) if args.dask_local else None)
     with connect(spec) if spec else nullcontext() as client:
         if args.check:
-            return check.main_check(sources, target, args.workers, client)
-        summary = build(sources, target, args.workers, client)
+            return check.main_check(sources, target, args.workers, client, report=sys.stderr)
+        summary = build(sources, target, args.workers, client, report=sys.stderr)
     print(card.one_line(summary, target))
     for withheld in summary.withheld:
         print(f"left out: {withheld}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -79,12 +80,13 @@ def differences(committed: Path, fresh: Path) -> list[str]:
     return out
 
 
-def main_check(sources: Sources, target: Path, workers: int | None = None, client=None) -> int:
+def main_check(sources: Sources, target: Path, workers: int | None = None, client=None,
+               report: TextIO | None = None) -> int:
     from corpus.build import write_dataset
 
     with tempfile.TemporaryDirectory(prefix="dataset-check-") as tmp:
         fresh = Path(tmp) / "dataset"
-        summary = write_dataset(sources, fresh, workers, client)
+        summary = write_dataset(sources, fresh, workers, client, report)
         problems = differences(target, fresh)
     why = releases.problem(sources, summary.version, summary.fingerprint)
     if why:

@@ -133,11 +133,11 @@ def work_on_items(shards: Sequence[Sources], items: list[int]) -> list:
     return batched(done)
 
 
-def sharded_works(sources: Sources, mapper: Mapper) -> tuple[Iterator[Any], list[Problem]]:
+def sharded_works(sources: Sources, mapper: Mapper) -> tuple[Iterator[Any], list[Problem], int]:
     """Every shard's documents' work in build order (each shard surveyed and read by whoever runs
-    the mapper's tasks), and the orphan label files of all shards."""
+    the mapper's tasks), the orphan label files of all shards, and how many documents there are."""
     shards = shards_of(sources)
     surveys = list(mapper(_survey_chunk, shards, chunk=1))
     order = build_order(shards, surveys)
     orphans = [p for v in surveys for p in v.orphans]
-    return mapper(work_on_items, order, context=shards), orphans
+    return mapper(work_on_items, order, context=shards), orphans, len(order)

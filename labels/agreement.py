@@ -463,7 +463,6 @@ RESAMPLED: dict[str, Any] = {
     "stance/overall_agreement": _overall_agreement,
     "stance/source_f1": _source_f1,
 }
-assert RESAMPLED.keys() == HEADLINE.keys()
 
 
 def per_document(pairs: list[tuple[GoldDocument, GoldDocument]]) -> dict[str, Agreement]:
@@ -475,11 +474,12 @@ def per_document(pairs: list[tuple[GoldDocument, GoldDocument]]) -> dict[str, Ag
 def intervals(pairs: list[tuple[GoldDocument, GoldDocument]], resamples: int = 1000,
               seed: int = 0) -> dict[str, tuple[float, float] | None]:
     """95% percentile bootstrap intervals of the headline figures, resampling documents with
-    replacement and pooling each resample; None where no resample defines the figure."""
+    replacement and pooling each resample (from its documents' counts: RESAMPLED); None where no
+    resample defines the figure."""
     agreement(pairs)  # the same refusals as the point estimate
     shares = [_share(a, b) for a, b in pairs]  # each document matched once, not once per draw
     rng = np.random.default_rng(seed)
-    draws: dict[str, list[float]] = {name: [] for name in HEADLINE}
+    draws: dict[str, list[float]] = {name: [] for name in RESAMPLED}
     for _ in range(resamples):
         drawn = [shares[i] for i in rng.integers(0, len(pairs), len(pairs))]
         for name, figure in RESAMPLED.items():

@@ -17,7 +17,7 @@ copied), it prints:
   build / reference, in wall time and in CPU time, the latter also without the dataset card (its
   agreement intervals are a fixed cost of the full build, not a per-page one);
 - the floor: what any build of these rows in one CPython process must do besides the reference's
-  own work, each step in its fastest form and timed alone (reading every page and label file and
+  own work, each step in the fastest form we know, timed alone (reading every page and label file and
   proving the page's sha256, parsing HTML pages with the renderer's parser (rendering nothing),
   decoding the label JSON with orjson, one pass of the tokeniser's regex over every text, the
   fingerprint's canonical encoding and sha256 of every row), and so
@@ -155,7 +155,7 @@ def bare_write(built: Path, out: Path) -> tuple[float, float]:
 
 def floor(sources: Sources, built: Path) -> dict[str, float]:
     """CPU seconds of the steps every build of the built rows must take besides writing them, each in
-    its fastest pure-Python form and on inputs made ready beforehand (so the sum is a lower bound)."""
+    the fastest form we know in Python and on inputs made ready beforehand (so the sum is a lower bound)."""
     entries = manifest.read(sources.manifest)
     texts = [text for path in sorted(built.glob("data/documents/*.parquet"))
              for text in pq.read_table(path, columns=["text"]).column("text").to_pylist()]

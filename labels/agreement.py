@@ -103,9 +103,9 @@ def _ratio(num: int, den: int) -> float | None:
 
 @dataclass(frozen=True)
 class KappaCounts:
-    """Two label sequences as counts, which add over documents: cohen_kappa of concatenated sequences
-    from their counts alone, with the same bits (the categories are kept in first-appearance order,
-    the order cohen_kappa sums p_e in)."""
+    """Two label sequences as counts, which add over documents: raw_agreement and cohen_kappa of
+    concatenated sequences from their counts alone, with the same bits (the categories are kept in
+    first-appearance order, the order cohen_kappa sums p_e in)."""
 
     first_a: tuple[Hashable, ...]   # a's categories in the order they first appear in a
     first_b: tuple[Hashable, ...]
@@ -119,6 +119,11 @@ class KappaCounts:
         count_a, count_b = Counter(a), Counter(b)
         return cls(tuple(count_a), tuple(count_b), dict(count_a), dict(count_b),
                    sum(x == y for x, y in zip(a, b)), len(a))
+
+
+def pooled_agreement(parts: Sequence[KappaCounts]) -> float | None:
+    """raw_agreement of the parts' sequences concatenated in order."""
+    return _ratio(sum(p.agree for p in parts), sum(p.n for p in parts))
 
 
 def pooled_kappa(parts: Sequence[KappaCounts]) -> float | None:
@@ -316,10 +321,9 @@ def _match(a: list, b: list, matches, similarity) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _level(n_a: int, n_b: int, labels: list[tuple[str, str]]) -> StanceLevelAgreement:
-    la, lb = [x for x, _ in labels], [y for _, y in labels]
-    return StanceLevelAgreement(n_a, n_b, len(labels), raw_agreement(la, lb), cohen_kappa(la, lb),
-                                sum(x == y for x, y in labels))
+def _level(n_a: int, n_b: int, labels: list[KappaCounts]) -> StanceLevelAgreement:
+    return StanceLevelAgreement(n_a, n_b, sum(p.n for p in labels), pooled_agreement(labels), pooled_kappa(labels),
+                                sum(p.agree for p in labels))
 
 
 def _page(d: GoldDocument) -> list[StanceInstance]:
@@ -349,21 +353,18 @@ def stance_pairs(a: GoldDocument, b: GoldDocument) -> dict[str, list[tuple[Stanc
 @dataclass(frozen=True)
 class _Share:
     """One document's share of the pooled figures, computed once however often a resample draws it.
-    Pooling concatenates the documents' label pairs in order and adds their counts, so a pooled figure
-    is the one computed from every document's labels at once."""
+    Every share is counts, which add over documents: a pooled figure is the one computed from every
+    document's labels at once (KappaCounts keeps what kappa needs of the label order)."""
 
     doc_id: str
-    roles: tuple[list[str], list[str]]               # roles of the lines both passes label, A and B
-    content: tuple[list[bool], list[bool]]           # ... as is_content
+    roles: KappaCounts                                # roles of the lines both passes label, A and B
+    content: KappaCounts                              # ... as is_content
     lines: tuple[int, int]                            # lines each pass labels
     strict: tuple[int, int, int]                      # (|A|, |B|, matched) of the entity spans
     boundary: tuple[int, int, int]                    # ... with the type ignored
     by_type: dict[str, tuple[int, int, int]]          # ... of each type either pass has
-    stance: dict[str, list[tuple[str, str]]]         # matched (A, B) labels by level
+    stance: dict[str, KappaCounts]                    # labels of the matched (A, B) instances by level
     stance_counts: Counter
-    role_counts: KappaCounts                          # roles and content as counts, for resamples
-    content_counts: KappaCounts
-    agreeing: dict[str, int]                          # matched stance pairs with equal labels by level
 
 
 def _share(a: GoldDocument, b: GoldDocument) -> _Share:
@@ -372,25 +373,21 @@ def _share(a: GoldDocument, b: GoldDocument) -> _Share:
                       "source_a": sum(1 for s in a.stance if s.level == "source"),
                       "source_b": sum(1 for s in b.stance if s.level == "source"),
                       "claims_a": len(_claims(a)), "claims_b": len(_claims(b))})
-    content = ([scheme.is_content(r) for r in roles_a], [scheme.is_content(r) for r in roles_b])
-    labels = {level: [(x.label, y.label) for x, y in matched] for level, matched in stance_pairs(a, b).items()}
-    return _Share(a.doc_id, (roles_a, roles_b), content, (len(a.lines), len(b.lines)), *_entity_counts(a, b),
-                  labels, counts, KappaCounts.of(roles_a, roles_b), KappaCounts.of(*content),
-                  {level: sum(x == y for x, y in pairs) for level, pairs in labels.items()})
-
-
-def _joined(lists) -> list:
-    return [x for part in lists for x in part]
+    return _Share(a.doc_id, KappaCounts.of(roles_a, roles_b),
+                  KappaCounts.of([scheme.is_content(r) for r in roles_a], [scheme.is_content(r) for r in roles_b]),
+                  (len(a.lines), len(b.lines)), *_entity_counts(a, b),
+                  {level: KappaCounts.of([x.label for x, _ in matched], [y.label for _, y in matched])
+                   for level, matched in stance_pairs(a, b).items()},
+                  counts)
 
 
 def _pool(shares: list[_Share]) -> Agreement:
     """The figures pooled over the documents' shares (a document drawn twice counts twice)."""
-    roles_a, roles_b = _joined(s.roles[0] for s in shares), _joined(s.roles[1] for s in shares)
-    content_a, content_b = _joined(s.content[0] for s in shares), _joined(s.content[1] for s in shares)
+    roles, content = [s.roles for s in shares], [s.content for s in shares]
     boilerplate = BoilerplateAgreement(
-        lines=len(roles_a), lines_a=sum(s.lines[0] for s in shares), lines_b=sum(s.lines[1] for s in shares),
-        role_agreement=raw_agreement(roles_a, roles_b), role_kappa=cohen_kappa(roles_a, roles_b),
-        content_agreement=raw_agreement(content_a, content_b), content_kappa=cohen_kappa(content_a, content_b))
+        lines=sum(p.n for p in roles), lines_a=sum(s.lines[0] for s in shares), lines_b=sum(s.lines[1] for s in shares),
+        role_agreement=pooled_agreement(roles), role_kappa=pooled_kappa(roles),
+        content_agreement=pooled_agreement(content), content_kappa=pooled_kappa(content))
 
     def span_f1(counts) -> SpanF1:
         counts = list(counts)
@@ -402,7 +399,7 @@ def _pool(shares: list[_Share]) -> Agreement:
                                by_type=tuple((t, span_f1(s.by_type.get(t, (0, 0, 0)) for s in shares))
                                              for t in order))
     counts: Counter = sum((s.stance_counts for s in shares), Counter())
-    labels = {level: _joined(s.stance[level] for s in shares) for level in ("article", "source")}
+    labels = {level: [s.stance[level] for s in shares] for level in ("article", "source")}
     article = _level(counts["article_a"], counts["article_b"], labels["article"])
     source = _level(counts["source_a"], counts["source_b"], labels["source"])
     overall = _level(article.a + source.a, article.b + source.b, labels["article"] + labels["source"])
@@ -440,31 +437,6 @@ HEADLINE: dict[str, Any] = {
 }
 
 
-def _strict_f1(shares: list[_Share]) -> float | None:
-    return _ratio(2 * sum(s.strict[2] for s in shares), sum(s.strict[0] + s.strict[1] for s in shares))
-
-
-def _overall_agreement(shares: list[_Share]) -> float | None:
-    return _ratio(sum(s.agreeing["article"] + s.agreeing["source"] for s in shares),
-                  sum(len(s.stance["article"]) + len(s.stance["source"]) for s in shares))
-
-
-def _source_f1(shares: list[_Share]) -> float | None:
-    return _ratio(2 * sum(s.agreeing["source"] for s in shares),
-                  sum(s.stance_counts["source_a"] + s.stance_counts["source_b"] for s in shares))
-
-
-# Each headline figure of a resample from its drawn shares' counts: the value HEADLINE gives of the
-# shares pooled (_pool), bit for bit, without pooling every figure of every resample.
-RESAMPLED: dict[str, Any] = {
-    "boilerplate/role_kappa": lambda shares: pooled_kappa([s.role_counts for s in shares]),
-    "boilerplate/content_kappa": lambda shares: pooled_kappa([s.content_counts for s in shares]),
-    "entities/strict_f1": _strict_f1,
-    "stance/overall_agreement": _overall_agreement,
-    "stance/source_f1": _source_f1,
-}
-
-
 def per_document(pairs: list[tuple[GoldDocument, GoldDocument]]) -> dict[str, Agreement]:
     """Every figure for each document alone, by doc_id."""
     agreement(pairs)  # the same refusals as the pooled figures
@@ -474,16 +446,15 @@ def per_document(pairs: list[tuple[GoldDocument, GoldDocument]]) -> dict[str, Ag
 def intervals(pairs: list[tuple[GoldDocument, GoldDocument]], resamples: int = 1000,
               seed: int = 0) -> dict[str, tuple[float, float] | None]:
     """95% percentile bootstrap intervals of the headline figures, resampling documents with
-    replacement and pooling each resample (from its documents' counts: RESAMPLED); None where no
-    resample defines the figure."""
+    replacement and pooling each resample; None where no resample defines the figure."""
     agreement(pairs)  # the same refusals as the point estimate
     shares = [_share(a, b) for a, b in pairs]  # each document matched once, not once per draw
     rng = np.random.default_rng(seed)
-    draws: dict[str, list[float]] = {name: [] for name in RESAMPLED}
+    draws: dict[str, list[float]] = {name: [] for name in HEADLINE}
     for _ in range(resamples):
-        drawn = [shares[i] for i in rng.integers(0, len(pairs), len(pairs))]
-        for name, figure in RESAMPLED.items():
-            value = figure(drawn)
+        ag = _pool([shares[i] for i in rng.integers(0, len(pairs), len(pairs))])
+        for name, figure in HEADLINE.items():
+            value = figure(ag)
             if value is not None:
                 draws[name].append(value)
     return {name: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) if v else None

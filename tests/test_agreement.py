@@ -12,7 +12,8 @@ from sklearn.metrics import cohen_kappa_score
 
 from conftest import ROOT, SEED_ID, cli
 from labels.agreement import (HEADLINE, Agreement, KappaCounts, SpanF1, agreement, cohen_kappa, intervals,
-                              load_pairs, per_document, pooled_kappa, raw_agreement, stance_pairs)
+                              load_pairs, per_document, pooled_agreement, pooled_kappa, raw_agreement,
+                              stance_pairs)
 from labels.cli import UserError
 from labels.model import Entity, GoldDocument, LineLabel, Span, StanceInstance, load
 from labels.status import Step
@@ -460,6 +461,7 @@ _PARTS = st.lists(st.integers(0, 12).flatmap(lambda n: st.tuples(
 def test_kappa_pooled_from_counts_is_the_kappa_of_the_joined_sequences_bit_for_bit(parts):
     joined_a, joined_b = [x for a, _ in parts for x in a], [y for _, b in parts for y in b]
     assert pooled_kappa([KappaCounts.of(a, b) for a, b in parts]) == cohen_kappa(joined_a, joined_b)
+    assert pooled_agreement([KappaCounts.of(a, b) for a, b in parts]) == raw_agreement(joined_a, joined_b)
 
 
 def test_intervals_on_the_real_passes_are_those_of_each_resample_pooled_from_scratch():

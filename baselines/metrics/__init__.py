@@ -88,6 +88,12 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros(num.shape), where=den != 0)
 
 
+def where_present(present: np.ndarray, values: dict[str, np.ndarray], prefix: str = "") -> dict[str, np.ndarray]:
+    """Each value with its key prefixed, NaN in the rows where `present` is false: the rows whose
+    `aggregate` gives no such key (a class or type with no unit there)."""
+    return {f"{prefix}{k}": np.where(present, v, np.nan) for k, v in values.items()}
+
+
 def prf_many(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> dict[str, np.ndarray]:
     """prf of many rows of counts at once, by the same operations in the same order."""
     p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
@@ -122,7 +128,7 @@ def confusion_scores_many(cm: np.ndarray, names: tuple[str, ...]) -> dict[str, n
         gold, pred, tp = cm[:, i, :].sum(axis=1), cm[:, :, i].sum(axis=1), cm[:, i, i]
         present = (gold != 0) | (pred != 0)
         scores = prf_many(tp, pred - tp, gold - tp) | {"support": gold.astype(np.float64)}
-        out |= {f"{name}/{k}": np.where(present, v, np.nan) for k, v in scores.items()}
+        out |= where_present(present, scores, f"{name}/")
         f1s[:, i] = out[f"{name}/f1"]
     # row by row, as np.mean sums a list of eight values or more pairwise, not in order
     out["macro_f1"] = np.array([float(np.mean(row[~np.isnan(row)])) if not np.isnan(row).all() else 0.0

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from labels import scheme
-from baselines.metrics import PRF, Metric, prf, prf_many, register
+from baselines.metrics import PRF, Metric, prf, prf_many, register, where_present
 from baselines.metrics import semeval
 
 Span = tuple[int, int, str]
@@ -64,7 +64,7 @@ def _strict_scores_many(types: tuple[str, ...]):
             tp, fp, fn = per[:, i, 0], per[:, i, 1], per[:, i, 2]
             present = (tp + fp + fn) != 0
             scores = prf_many(tp, fp, fn) | {"support": tp + fn}
-            out |= {f"{t}/{k}": np.where(present, v, np.nan) for k, v in scores.items()}
+            out |= where_present(present, scores, f"{t}/")
         return out
     return aggregate_many
 

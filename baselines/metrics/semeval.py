@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from baselines.metrics import PRF, ratio
+from baselines.metrics import PRF, ratio, where_present
 
 Span = tuple[int, int, str]  # start, end (exclusive), type
 COUNTS = ("correct", "incorrect", "partial", "missed", "spurious")
@@ -244,7 +244,5 @@ def flat_many(s: np.ndarray, types: Sequence[str]) -> dict[str, np.ndarray]:
     for i, t in enumerate(types):
         for r, rule in enumerate(RULES):
             block = per_rule[:, r, 1 + i]
-            present = block.any(axis=1)
-            out |= {k: np.where(present, v, np.nan)
-                    for k, v in _breakdown_many(block, rule.half_partial, f"{t}/{rule.name}/").items()}
+            out |= where_present(block.any(axis=1), _breakdown_many(block, rule.half_partial, f"{t}/{rule.name}/"))
     return out

@@ -390,8 +390,7 @@ def _pool(shares: list[_Share]) -> Agreement:
         content_agreement=pooled_agreement(content), content_kappa=pooled_kappa(content))
 
     def span_f1(counts) -> SpanF1:
-        counts = list(counts)
-        return SpanF1(*(sum(c[i] for c in counts) for i in range(3)))
+        return SpanF1(*map(sum, zip(*counts)))
 
     present = {t for s in shares for t in s.by_type}
     order = [t for t in scheme.ENTITY_TYPES if t in present] + sorted(present - set(scheme.ENTITY_TYPES))
